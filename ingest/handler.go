@@ -1,0 +1,98 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/segmentio/kafka-go"
+)
+
+// retryAfterSeconds is what a 503 asks clients to wait: long enough for a
+// broker restart or leader election, short enough not to back up producers.
+const retryAfterSeconds = "5"
+
+// handleLogs serves POST /v1/logs; see the package doc for the contract.
+func (s *Server) handleLogs(c *fiber.Ctx) error {
+	start := time.Now()
+	code, err := s.serveLogs(c, start)
+	s.m.requests.WithLabelValues(codeLabel(code)).Inc()
+	s.m.seconds.Observe(time.Since(start).Seconds())
+	return err
+}
+
+func (s *Server) serveLogs(c *fiber.Ctx, now time.Time) (int, error) {
+	if rerr := s.authorize(c.Get(fiber.HeaderAuthorization)); rerr != nil {
+		return rerr.Status, writeError(c, rerr)
+	}
+	// Request().Body, not c.Body: Fiber's c.Body gunzips without a limit.
+	body := c.Request().Body()
+	s.m.bytes.Add(float64(len(body)))
+
+	service := c.Query("service")
+	if service == "" {
+		service = c.Get("X-Logsift-Service")
+	}
+	if service == "" {
+		service = s.cfg.DefaultService
+	} else if reason := checkService(service); reason != "" {
+		rerr := badRequest("invalid default service %q: %s", service, reason)
+		return rerr.Status, writeError(c, rerr)
+	}
+
+	msgs, rerr := s.dec.decode(body, request{
+		contentType:     c.Get(fiber.HeaderContentType),
+		contentEncoding: c.Get(fiber.HeaderContentEncoding),
+		service:         service,
+		now:             now,
+	})
+	if rerr != nil {
+		return rerr.Status, writeError(c, rerr)
+	}
+	if s.msgTopic != "" {
+		for i := range msgs {
+			msgs[i].Topic = s.msgTopic
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ProduceTimeout)
+	defer cancel()
+	if err := s.p.WriteMessages(ctx, msgs...); err != nil {
+		s.m.produceErrors.Inc()
+		var tooBig kafka.MessageTooLargeError
+		if errors.As(err, &tooBig) {
+			// MaxEventBytes is above the writer's BatchBytes: a config
+			// mistake, but the client's fix is the same as for any 413.
+			rerr := &requestError{Status: http.StatusRequestEntityTooLarge, Msg: "event too large for the Kafka producer: " + err.Error(), Limit: "producer_batch_bytes"}
+			return rerr.Status, writeError(c, rerr)
+		}
+		s.log.Warn("ingest: produce failed", "records", len(msgs), "topic", s.cfg.Topic, "err", err)
+		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
+		rerr := &requestError{Status: http.StatusServiceUnavailable, Msg: "kafka unavailable: " + err.Error()}
+		return rerr.Status, writeError(c, rerr)
+	}
+	s.m.records.Add(float64(len(msgs)))
+	return http.StatusAccepted, c.Status(http.StatusAccepted).JSON(fiber.Map{"accepted": len(msgs)})
+}
+
+// checkService returns why s cannot be a service name, or "".
+func checkService(s string) string {
+	switch {
+	case s == "":
+		return "empty"
+	case !utf8.ValidString(s):
+		return "not valid UTF-8"
+	case utf8.RuneCountInString(s) > maxServiceChars:
+		return "longer than " + strconv.Itoa(maxServiceChars) + " characters"
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			return "contains a NUL byte"
+		}
+	}
+	return ""
+}
