@@ -263,14 +263,13 @@ func (d *StreamDecoder) Add(id int32) string {
 	return s
 }
 
-// Flush returns what is held back (an unfinished character, as U+FFFD) and
-// resets the decoder.
+// Flush returns what is held back (an unfinished character, as one U+FFFD
+// per byte, the way Go converts malformed UTF-8 to runes) and resets the
+// decoder.
 func (d *StreamDecoder) Flush() string {
-	if len(d.buf) == 0 {
-		return ""
-	}
+	s := strings.Repeat(string(utf8.RuneError), len(d.buf))
 	d.buf = d.buf[:0]
-	return string(utf8.RuneError)
+	return s
 }
 
 // Pending reports whether bytes of an unfinished character are held back.
