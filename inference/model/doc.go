@@ -1,0 +1,18 @@
+// Package model runs the forward pass of llama- and qwen2-family decoder-only
+// transformers stored in GGUF files.
+//
+// A Model binds the GGUF tensors by name (token_embd, blk.N.attn_q, ...) to
+// typed weight matrices from package tensor, reads its hyper-parameters from
+// the "<arch>.*" metadata keys and owns scratch buffers sized for the largest
+// batch it accepts. Forward takes a Batch of (token, position, sequence,
+// want-logits) entries that may mix several sequences and both prompt and
+// generated tokens: every projection of the batch is one matrix×matrix product,
+// while attention runs per token over the positions its sequence already holds
+// in a KV store. The KV store is a small interface so that the paged cache and
+// scheduler built on top can replace the contiguous Cache defined here.
+//
+// The arithmetic follows llama.cpp's CPU backend closely enough to reproduce its
+// logits within the tolerances of the conformance suite
+// (../../shared/conformance): the kernels in package tensor quantise or round
+// activations exactly like ggml before quantised or F16 matrix products.
+package model

@@ -1,0 +1,209 @@
+package model
+
+import (
+	"fmt"
+	"math"
+)
+
+// scratch holds every buffer Forward needs, sized for maxBatch entries, so
+// that a steady-state Forward allocates nothing. Buffers that depend on the
+// context length or on the number of logits grow on demand.
+type scratch struct {
+	x      []float32 // residual stream, n × NEmbd
+	h      []float32 // normalised input of a sub-layer, n × NEmbd
+	q, att []float32 // queries and attention output, n × QDim
+	k, v   []float32 // new keys and values, n × KVDim
+	g, u   []float32 // FFN gate and up projections, n × NFF
+	out    []int     // batch indices of the entries that want logits
+	logits []float32
+
+	// attention state, read by attendSlots (a method value bound once so
+	// that handing it to the pool does not allocate)
+	attnFn func(lo, hi int)
+	layer  int
+	kv     KV
+	batch  []Entry
+	slots  int         // attention work slots (one per thread)
+	scores [][]float32 // per slot, one score per attended position
+}
+
+func (s *scratch) init(m *Model) {
+	c, n := m.cfg, m.maxBatch
+	s.x = make([]float32, n*c.NEmbd)
+	s.h = make([]float32, n*c.NEmbd)
+	s.q = make([]float32, n*c.QDim())
+	s.att = make([]float32, n*c.QDim())
+	s.k = make([]float32, n*c.KVDim())
+	s.v = make([]float32, n*c.KVDim())
+	s.g = make([]float32, n*c.NFF)
+	s.u = make([]float32, n*c.NFF)
+	s.out = make([]int, 0, n)
+	s.slots = m.pool.Threads()
+	s.scores = make([][]float32, s.slots)
+	s.attnFn = m.attendSlots
+}
+
+// Forward runs the model on a batch, storing its keys and values in kv, and
+// returns the logits of the entries that asked for them, in batch order:
+// row j (NVocab floats) belongs to the j-th such entry. The returned slice is
+// owned by the model and valid until the next Forward.
+func (m *Model) Forward(b *Batch, kv KV) ([]float32, error) {
+	c, s := &m.cfg, &m.s
+	n := len(b.Entries)
+	if n == 0 {
+		return nil, fmt.Errorf("model: empty batch")
+	}
+	if n > m.maxBatch {
+		return nil, fmt.Errorf("model: batch of %d entries exceeds MaxBatch %d", n, m.maxBatch)
+	}
+	s.out = s.out[:0]
+	maxPos := 0
+	for i, e := range b.Entries {
+		if e.Token < 0 || int(e.Token) >= c.NVocab {
+			return nil, fmt.Errorf("model: batch entry %d: token %d out of range [0, %d)", i, e.Token, c.NVocab)
+		}
+		if err := kv.Prepare(int(e.Seq), int(e.Pos)); err != nil {
+			return nil, fmt.Errorf("batch entry %d: %w", i, err)
+		}
+		if e.Logits {
+			s.out = append(s.out, i)
+		}
+		maxPos = max(maxPos, int(e.Pos))
+	}
+	for i := range s.scores {
+		if len(s.scores[i]) <= maxPos {
+			s.scores[i] = make([]float32, max(maxPos+1, 2*len(s.scores[i])))
+		}
+	}
+
+	E := c.NEmbd
+	for i, e := range b.Entries {
+		m.embd.Row(int(e.Token), s.x[i*E:(i+1)*E])
+	}
+	s.kv, s.batch = kv, b.Entries
+	for l := range m.layers {
+		m.layerForward(l, n)
+	}
+	s.kv, s.batch = nil, nil
+
+	no := len(s.out)
+	if no == 0 {
+		return s.logits[:0], nil
+	}
+	if len(s.logits) < no*c.NVocab {
+		s.logits = make([]float32, no*c.NVocab)
+	}
+	// The last layer left only the rows that want logits, in order.
+	for j := 0; j < no; j++ {
+		rmsNorm(s.h[j*E:(j+1)*E], s.x[j*E:(j+1)*E], m.outNorm, c.NormEps)
+	}
+	m.pool.MatMul(s.logits[:no*c.NVocab], &m.output, s.h[:no*E], no)
+	return s.logits[:no*c.NVocab], nil
+}
+
+// layerForward applies transformer block l to the residual stream of the n
+// batch entries:
+//
+//	h = rmsnorm(x) · attn_norm
+//	q, k, v = Wq h (+bq), Wk h (+bk), Wv h (+bv);  rope(q), rope(k)
+//	x += Wo · attention(q, k, v)
+//	h = rmsnorm(x) · ffn_norm
+//	x += Wdown · (silu(Wgate h) ⊙ Wup h)
+//
+// The last layer runs its FFN only for the entries that want logits and
+// leaves them in the first rows of x.
+func (m *Model) layerForward(l, n int) {
+	c, s, w := &m.cfg, &m.s, &m.layers[l]
+	E, qd, kvd, ff := c.NEmbd, c.QDim(), c.KVDim(), c.NFF
+	x, h := s.x[:n*E], s.h[:n*E]
+	q, k, v, att := s.q[:n*qd], s.k[:n*kvd], s.v[:n*kvd], s.att[:n*qd]
+
+	for i := 0; i < n; i++ {
+		rmsNorm(h[i*E:(i+1)*E], x[i*E:(i+1)*E], w.attnNorm, c.NormEps)
+	}
+	m.pool.MatMul(q, &w.wq, h, n)
+	m.pool.MatMul(k, &w.wk, h, n)
+	m.pool.MatMul(v, &w.wv, h, n)
+	for i, e := range s.batch {
+		qi, ki, vi := q[i*qd:(i+1)*qd], k[i*kvd:(i+1)*kvd], v[i*kvd:(i+1)*kvd]
+		if w.bq != nil {
+			addTo(qi, w.bq)
+			addTo(ki, w.bk)
+			addTo(vi, w.bv)
+		}
+		rope(qi, c.NHead, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeNeox)
+		rope(ki, c.NHeadKV, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeNeox)
+		s.kv.Store(l, int(e.Seq), int(e.Pos), ki, vi)
+	}
+	s.layer = l
+	m.pool.Parallel(s.slots, s.attnFn)
+	m.pool.MatMul(h, &w.wo, att, n)
+	addTo(x, h)
+
+	if l == len(m.layers)-1 {
+		// Only rows that want logits matter past this point: keep those
+		// (as llama.cpp does, which also decides its kernels' shapes).
+		for j, i := range s.out {
+			copy(x[j*E:(j+1)*E], x[i*E:(i+1)*E])
+		}
+		n = len(s.out)
+		if n == 0 {
+			return
+		}
+		x, h = x[:n*E], h[:n*E]
+	}
+	for i := 0; i < n; i++ {
+		rmsNorm(h[i*E:(i+1)*E], x[i*E:(i+1)*E], w.ffnNorm, c.NormEps)
+	}
+	g, u := s.g[:n*ff], s.u[:n*ff]
+	m.pool.MatMul(g, &w.gate, h, n)
+	m.pool.MatMul(u, &w.up, h, n)
+	siluMul(g, u)
+	m.pool.MatMul(h, &w.down, g, n)
+	addTo(x, h)
+}
+
+// attendSlots computes causal grouped-query attention for the (entry, head)
+// pairs of work slots lo..hi-1; slot i takes pairs i, i+slots, ... so that
+// each slot owns one score buffer. For query head hd of an entry at position
+// p in sequence s, with group size G = NHead/NHeadKV:
+//
+//	w_t = softmax_t( q_hd · K[s][t][hd/G] / sqrt(HeadDim) ),  t = 0..p
+//	out_hd = Σ_t w_t V[s][t][hd/G]
+//
+// The softmax subtracts the maximum and sums in float64 as ggml does.
+func (m *Model) attendSlots(lo, hi int) {
+	c, s := &m.cfg, &m.s
+	hd, qd, group := c.HeadDim, c.QDim(), c.NHead/c.NHeadKV
+	scale := float32(1 / math.Sqrt(float64(hd)))
+	pairs := len(s.batch) * c.NHead
+	for slot := lo; slot < hi; slot++ {
+		scores := s.scores[slot]
+		for pi := slot; pi < pairs; pi += s.slots {
+			i, head := pi/c.NHead, pi%c.NHead
+			e := s.batch[i]
+			seq, pos := int(e.Seq), int(e.Pos)
+			ko := (head / group) * hd
+			qh := s.q[i*qd+head*hd : i*qd+(head+1)*hd]
+			mx := float32(math.Inf(-1))
+			for t := 0; t <= pos; t++ {
+				sc := dot(qh, s.kv.Key(s.layer, seq, t)[ko:ko+hd]) * scale
+				scores[t] = sc
+				mx = max(mx, sc)
+			}
+			var sum float64
+			for t := 0; t <= pos; t++ {
+				ex := float32(math.Exp(float64(scores[t] - mx)))
+				scores[t] = ex
+				sum += float64(ex)
+			}
+			inv := float32(1 / sum)
+			out := s.att[i*qd+head*hd : i*qd+(head+1)*hd]
+			clear(out)
+			for t := 0; t <= pos; t++ {
+				axpy(out, scores[t]*inv, s.kv.Value(s.layer, seq, t)[ko:ko+hd])
+			}
+		}
+	}
+}
+

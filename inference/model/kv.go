@@ -1,0 +1,83 @@
+package model
+
+import "fmt"
+
+// KV is where Forward keeps keys and values between calls. Rows are
+// Config.KVDim() floats: the NHeadKV heads of one position, RoPE applied to
+// the keys. Forward calls Prepare for every batch entry before computing
+// anything, then per layer Store for every entry, then Key/Value for the
+// positions each entry attends to. The slices returned by Key and Value are
+// read only and need to stay valid only until the next Store.
+type KV interface {
+	// Prepare reports whether (seq, pos) can be stored, making room if the
+	// store allocates on demand.
+	Prepare(seq, pos int) error
+	Store(layer, seq, pos int, k, v []float32)
+	Key(layer, seq, pos int) []float32
+	Value(layer, seq, pos int) []float32
+}
+
+// Cache is a contiguous F32 KV store: for every layer and sequence slot, room
+// for MaxTokens positions.
+type Cache struct {
+	nLayer, maxSeqs, maxTokens, dim int
+	k, v                            []float32
+}
+
+// NewCache makes a cache for maxSeqs sequences of up to maxTokens positions.
+func (m *Model) NewCache(maxSeqs, maxTokens int) *Cache {
+	return NewCache(m.cfg, maxSeqs, maxTokens)
+}
+
+// NewCache makes a cache for a model with configuration cfg.
+func NewCache(cfg Config, maxSeqs, maxTokens int) *Cache {
+	if maxSeqs <= 0 || maxTokens <= 0 {
+		panic(fmt.Sprintf("BUG: model.NewCache(%d, %d): sizes must be positive", maxSeqs, maxTokens))
+	}
+	dim := cfg.KVDim()
+	n := cfg.NLayer * maxSeqs * maxTokens * dim
+	return &Cache{
+		nLayer: cfg.NLayer, maxSeqs: maxSeqs, maxTokens: maxTokens, dim: dim,
+		k: make([]float32, n), v: make([]float32, n),
+	}
+}
+
+// MaxSeqs is the number of sequence slots.
+func (c *Cache) MaxSeqs() int { return c.maxSeqs }
+
+// MaxTokens is the number of positions per sequence.
+func (c *Cache) MaxTokens() int { return c.maxTokens }
+
+// Prepare checks that (seq, pos) fits.
+func (c *Cache) Prepare(seq, pos int) error {
+	if seq < 0 || seq >= c.maxSeqs {
+		return fmt.Errorf("model: sequence %d out of range [0, %d)", seq, c.maxSeqs)
+	}
+	if pos < 0 || pos >= c.maxTokens {
+		return fmt.Errorf("model: position %d of sequence %d out of range [0, %d)", pos, seq, c.maxTokens)
+	}
+	return nil
+}
+
+func (c *Cache) off(layer, seq, pos int) int {
+	return ((layer*c.maxSeqs+seq)*c.maxTokens + pos) * c.dim
+}
+
+// Store writes the keys and values of one position.
+func (c *Cache) Store(layer, seq, pos int, k, v []float32) {
+	o := c.off(layer, seq, pos)
+	copy(c.k[o:o+c.dim], k)
+	copy(c.v[o:o+c.dim], v)
+}
+
+// Key returns the keys of one position.
+func (c *Cache) Key(layer, seq, pos int) []float32 {
+	o := c.off(layer, seq, pos)
+	return c.k[o : o+c.dim : o+c.dim]
+}
+
+// Value returns the values of one position.
+func (c *Cache) Value(layer, seq, pos int) []float32 {
+	o := c.off(layer, seq, pos)
+	return c.v[o : o+c.dim : o+c.dim]
+}

@@ -1,0 +1,151 @@
+package modelcli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/logsift/logsift/inference/model"
+)
+
+const benchUsage = "--model M [--threads T] [--pp 128] [--tg 64] [--reps 3] [--format json|text]"
+
+type benchResult struct {
+	Model         string    `json:"model"`
+	Threads       int       `json:"threads"`
+	PP            int       `json:"pp"`
+	TG            int       `json:"tg"`
+	Reps          int       `json:"reps"`
+	PPTokensPerS  float64   `json:"pp_tokens_per_s"`
+	TGTokensPerS  float64   `json:"tg_tokens_per_s"`
+	PPRepsPerS    []float64 `json:"pp_reps_tokens_per_s"`
+	TGRepsPerS    []float64 `json:"tg_reps_tokens_per_s"`
+	WeightsMiB    float64   `json:"weights_mib"`
+	ParamsMillion float64   `json:"params_million"`
+}
+
+// runBench measures like `llama-bench -p PP -n TG`: pp is one batch of PP
+// random tokens into an empty cache (logits for the last one), tg is TG
+// single-token steps from an empty cache. One untimed warm-up of each runs
+// first; the reported rates are medians over the repetitions.
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench")
+	path := fs.String("model", "", "GGUF model file")
+	threads := fs.Int("threads", 0, "threads (0 = one per CPU)")
+	pp := fs.Int("pp", 128, "prompt tokens processed as one batch (0 = skip)")
+	tg := fs.Int("tg", 64, "tokens generated one at a time (0 = skip)")
+	reps := fs.Int("reps", 3, "repetitions (the median is reported)")
+	seed := fs.Uint64("seed", 1, "seed of the random token ids")
+	format := fs.String("format", "json", "output format: json or text")
+	if err := parse(fs, benchUsage, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	switch {
+	case *path == "":
+		return usagef("--model is required")
+	case *threads < 0:
+		return usagef("--threads %d must not be negative", *threads)
+	case *pp < 0 || *tg < 0 || *pp+*tg == 0:
+		return usagef("--pp %d and --tg %d must be >= 0 and not both 0", *pp, *tg)
+	case *reps <= 0:
+		return usagef("--reps %d must be positive", *reps)
+	}
+	if err := checkFormat(*format, "json", "text"); err != nil {
+		return err
+	}
+	m, err := model.Load(*path, model.Options{Threads: *threads, MaxBatch: max(*pp, 1)})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	cfg := m.Config()
+	if *pp > cfg.NCtx || *tg > cfg.NCtx {
+		return usagef("--pp %d / --tg %d exceed the model's context length %d", *pp, *tg, cfg.NCtx)
+	}
+	res := benchResult{Model: *path, Threads: m.Threads(), PP: *pp, TG: *tg, Reps: *reps}
+	res.ParamsMillion, res.WeightsMiB = modelSize(*path)
+	cache := m.NewCache(1, max(*pp, *tg, 1))
+	rng := rand.New(rand.NewPCG(*seed, 1))
+	var b model.Batch
+	runPP := func() (float64, error) {
+		b.Reset()
+		for i := 0; i < *pp; i++ {
+			b.Add(int32(rng.IntN(cfg.NVocab)), i, 0, i == *pp-1)
+		}
+		start := time.Now()
+		if _, err := m.Forward(&b, cache); err != nil {
+			return 0, err
+		}
+		return float64(*pp) / time.Since(start).Seconds(), nil
+	}
+	runTG := func(n int) (float64, error) {
+		tok := int32(rng.IntN(cfg.NVocab))
+		start := time.Now()
+		for i := 0; i < n; i++ {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+			b.Reset()
+			b.Add(tok, i, 0, true)
+			logits, err := m.Forward(&b, cache)
+			if err != nil {
+				return 0, err
+			}
+			tok = argmax(logits)
+		}
+		return float64(n) / time.Since(start).Seconds(), nil
+	}
+	if *pp > 0 {
+		if _, err := runPP(); err != nil { // warm-up
+			return err
+		}
+		for r := 0; r < *reps; r++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			v, err := runPP()
+			if err != nil {
+				return err
+			}
+			res.PPRepsPerS = append(res.PPRepsPerS, v)
+		}
+		res.PPTokensPerS = median(res.PPRepsPerS)
+	}
+	if *tg > 0 {
+		if _, err := runTG(1); err != nil { // warm-up
+			return err
+		}
+		for r := 0; r < *reps; r++ {
+			v, err := runTG(*tg)
+			if err != nil {
+				return err
+			}
+			res.TGRepsPerS = append(res.TGRepsPerS, v)
+		}
+		res.TGTokensPerS = median(res.TGRepsPerS)
+	}
+	if *format == "json" {
+		return writeJSON(stdout, res)
+	}
+	_, err = fmt.Fprintf(stdout, "%s  threads %d  pp%d %.2f t/s  tg%d %.2f t/s  (median of %d)\n",
+		*path, res.Threads, *pp, res.PPTokensPerS, *tg, res.TGTokensPerS, *reps)
+	return err
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
