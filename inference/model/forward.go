@@ -206,4 +206,3 @@ func (m *Model) attendSlots(lo, hi int) {
 		}
 	}
 }
-

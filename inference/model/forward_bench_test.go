@@ -18,6 +18,6 @@ func benchForward(b *testing.B, name string, n int) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 }
 
-func BenchmarkPrefill64TinyLlamaQ8(b *testing.B) { benchForward(b, "tiny-llama-q8_0", 64) }
-func BenchmarkDecodeTinyLlamaQ8(b *testing.B)    { benchForward(b, "tiny-llama-q8_0", 1) }
+func BenchmarkPrefill64TinyLlamaQ8(b *testing.B)  { benchForward(b, "tiny-llama-q8_0", 64) }
+func BenchmarkDecodeTinyLlamaQ8(b *testing.B)     { benchForward(b, "tiny-llama-q8_0", 1) }
 func BenchmarkPrefill64TinyLlamaF32(b *testing.B) { benchForward(b, "tiny-llama-f32", 64) }
