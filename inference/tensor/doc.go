@@ -1,0 +1,21 @@
+// Package tensor holds the weight types of the inference engine (F32, F16,
+// BF16, Q8_0, Q4_0 in ggml's byte layout), their conversions and quantisers,
+// and the kernels the model's forward pass is built from: matrix × vector
+// products, RMS norm, rotary embeddings, softmax, SiLU and element-wise ops.
+//
+// Numerics follow llama.cpp's CPU backend so that the engine reproduces its
+// outputs (see ../../shared/conformance):
+//
+//   - Q8_0 and Q4_0 weights multiply activations that were first quantised to
+//     Q8_0 in blocks of 32, with ggml's x86 AVX2 activation quantiser
+//     (id = 127/amax, round half to even); each block's integer dot product is
+//     exact, and the block sums are combined as float32(sumi)·(d_w·d_x).
+//   - F16 weights multiply activations rounded to F16; BF16 weights multiply
+//     activations rounded to BF16; F32 is plain.
+//   - RMSNorm and Softmax sum in float64 like ggml; Rope builds its angles in
+//     float32 the way ggml's rope cache does.
+//
+// MatMulRef is the straightforward oracle; Pool.MatMul is the fast path that
+// splits output rows over persistent worker goroutines. The fast kernels live
+// in dot_*.go so that assembly versions can replace them per architecture.
+package tensor

@@ -1,0 +1,77 @@
+package tensor
+
+import (
+	"runtime"
+	"sync/atomic"
+	"testing"
+)
+
+func TestPoolParallelCoversEachIndexOnce(t *testing.T) {
+	for threads := 1; threads <= 4; threads++ {
+		p := NewPool(threads)
+		if p.Threads() != threads {
+			t.Fatalf("Threads() = %d, want %d", p.Threads(), threads)
+		}
+		hits := make([]atomic.Int32, 64)
+		for iter := 0; iter < 3000; iter++ {
+			n := iter % 12
+			var calls atomic.Int32
+			p.Parallel(n, func(lo, hi int) {
+				calls.Add(1)
+				if lo >= hi {
+					t.Errorf("empty chunk [%d,%d)", lo, hi)
+				}
+				for i := lo; i < hi; i++ {
+					hits[i].Add(1)
+				}
+			})
+			if c := int(calls.Load()); n > 0 && c != min(threads, n) {
+				t.Fatalf("threads=%d n=%d: %d chunks, want %d", threads, n, c, min(threads, n))
+			}
+			for i := range hits {
+				want := int32(0)
+				if i < n {
+					want = 1
+				}
+				if got := hits[i].Swap(0); got != want {
+					t.Fatalf("threads=%d n=%d: index %d visited %d times", threads, n, i, got)
+				}
+			}
+		}
+		p.Close()
+		p.Close() // idempotent
+		ran := 0
+		p.Parallel(5, func(lo, hi int) { ran += hi - lo })
+		if ran != 5 {
+			t.Errorf("after Close: ran %d of 5", ran)
+		}
+	}
+}
+
+func TestPoolDefaultThreads(t *testing.T) {
+	p := NewPool(0)
+	defer p.Close()
+	if p.Threads() != runtime.NumCPU() {
+		t.Errorf("Threads() = %d, want NumCPU %d", p.Threads(), runtime.NumCPU())
+	}
+}
+
+func TestPoolWritesVisibleToCaller(t *testing.T) {
+	// Plain (non-atomic) writes by the workers must be visible after Parallel
+	// returns; -race checks the happens-before edges.
+	p := NewPool(3)
+	defer p.Close()
+	buf := make([]int, 100)
+	for iter := 1; iter <= 200; iter++ {
+		p.Parallel(len(buf), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				buf[i] = iter
+			}
+		})
+		for i, v := range buf {
+			if v != iter {
+				t.Fatalf("iter %d: buf[%d] = %d", iter, i, v)
+			}
+		}
+	}
+}

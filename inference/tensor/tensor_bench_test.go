@@ -1,0 +1,60 @@
+package tensor
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkMatMul reports GFLOP/s (2·rows·cols·n per call) for the shapes of
+// a SmolLM2-135M layer: 576×1536 (ffn_down: 576 outputs of 1536 inputs) and
+// 1536×576 (ffn_gate/ffn_up), one token (decode) and 128 tokens (prefill).
+func BenchmarkMatMul(b *testing.B) {
+	for _, typ := range []Type{F32, F16, Q8_0, Q4_0} {
+		for _, sh := range [][2]int{{576, 1536}, {1536, 576}} {
+			rows, cols := sh[0], sh[1]
+			r := rand.New(rand.NewPCG(1, 1))
+			w := randMatrix(r, typ, rows, cols)
+			for _, n := range []int{1, 128} {
+				x := randVec(r, n*cols, 1)
+				out := make([]float32, n*rows)
+				for _, threads := range []int{1, 2} {
+					b.Run(fmt.Sprintf("%s/%dx%d/n=%d/t=%d", typ, rows, cols, n, threads), func(b *testing.B) {
+						p := NewPool(threads)
+						defer p.Close()
+						b.ReportAllocs()
+						b.SetBytes(int64(len(w.Data)))
+						for b.Loop() {
+							p.MatMul(out, w, x, n)
+						}
+						flops := 2 * float64(rows) * float64(cols) * float64(n) * float64(b.N)
+						b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					})
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkParallelEmpty(b *testing.B) {
+	p := NewPool(2)
+	defer p.Close()
+	fn := func(lo, hi int) {}
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Parallel(2, fn)
+	}
+}
+
+func BenchmarkFP32ToFP16(b *testing.B) {
+	x := randVec(rand.New(rand.NewPCG(2, 2)), 4096, 1)
+	b.ReportAllocs()
+	b.SetBytes(4 * 4096)
+	var sink uint16
+	for b.Loop() {
+		for _, v := range x {
+			sink += FP32ToFP16(v)
+		}
+	}
+	_ = sink
+}
