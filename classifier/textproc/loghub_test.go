@@ -1,0 +1,190 @@
+package textproc
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// loghubDir is the shared Loghub sample, relative to this package's directory.
+const loghubDir = "../../../shared/data/loghub"
+
+type loghubLine struct {
+	System    string `json:"system"`
+	Raw       string `json:"raw"`
+	EventID   string `json:"event_id"`
+	Component string `json:"component"`
+}
+
+func readLoghub(t testing.TB) map[string][]loghubLine {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(loghubDir, "*.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no loghub files under %s", loghubDir)
+	}
+	out := map[string][]loghubLine{}
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			var l loghubLine
+			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			out[l.System] = append(out[l.System], l)
+		}
+		if err := sc.Err(); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		fh.Close()
+	}
+	return out
+}
+
+type compression struct {
+	events, templates, mixed, mixedLines int
+}
+
+func measure(lines []loghubLine) (compression, map[string]map[string]int) {
+	byTmpl := map[string]map[string]int{}
+	events := map[string]bool{}
+	for _, l := range lines {
+		m := Mask(Clean(l.Raw, 0))
+		if byTmpl[m] == nil {
+			byTmpl[m] = map[string]int{}
+		}
+		byTmpl[m][l.EventID]++
+		events[l.EventID] = true
+	}
+	c := compression{events: len(events), templates: len(byTmpl)}
+	for _, ev := range byTmpl {
+		if len(ev) > 1 {
+			c.mixed++
+			for _, n := range ev {
+				c.mixedLines += n
+			}
+		}
+	}
+	return c, byTmpl
+}
+
+// loghubFloors are the template-compression numbers measured on the Loghub
+// sample (Mask(Clean(raw, 0)) per line): at most maxTemplates distinct
+// templates, and at most maxMixed templates shared by more than one Loghub
+// event. Lower is better for both; a change that raises either fails here.
+var loghubFloors = map[string]struct{ maxTemplates, maxMixed int }{
+	"Apache":    {6, 0},
+	"BGL":       {158, 0},
+	"HDFS":      {16, 0},
+	"Hadoop":    {137, 0},
+	"Linux":     {153, 0},
+	"OpenStack": {46, 0},
+	"Spark":     {39, 0},
+	"Zookeeper": {59, 0},
+}
+
+func TestLoghubTemplates(t *testing.T) {
+	all := readLoghub(t)
+	if len(all) != len(loghubFloors) {
+		t.Errorf("loghub has %d systems, floors cover %d", len(all), len(loghubFloors))
+	}
+	for sys, lines := range all {
+		c, _ := measure(lines)
+		t.Logf("%-10s lines %4d  events %3d  templates %4d  mixed %d (%d lines)",
+			sys, len(lines), c.events, c.templates, c.mixed, c.mixedLines)
+		floor, ok := loghubFloors[sys]
+		if !ok {
+			t.Errorf("%s: no floor recorded", sys)
+			continue
+		}
+		if c.templates > floor.maxTemplates {
+			t.Errorf("%s: %d distinct templates, floor is %d", sys, c.templates, floor.maxTemplates)
+		}
+		if c.mixed > floor.maxMixed {
+			t.Errorf("%s: %d templates mix events, floor is %d", sys, c.mixed, floor.maxMixed)
+		}
+	}
+}
+
+// TestLoghubComponents checks that masking keeps the logger or process name
+// the line names: the classifier reports it, and the template is what the
+// model sees.
+func TestLoghubComponents(t *testing.T) {
+	all := readLoghub(t)
+	total, kept := 0, 0
+	for sys, lines := range all {
+		sysTotal, sysKept := 0, 0
+		for _, l := range lines {
+			if l.Component == "" {
+				continue
+			}
+			sysTotal++
+			if strings.Contains(Mask(Clean(l.Raw, 0)), l.Component) {
+				sysKept++
+			} else if sysTotal-sysKept <= 3 {
+				t.Logf("%s: component %q lost in %q", sys, l.Component, Mask(Clean(l.Raw, 0)))
+			}
+		}
+		if sysTotal > 0 {
+			t.Logf("%-10s components kept %d/%d", sys, sysKept, sysTotal)
+		}
+		total += sysTotal
+		kept += sysKept
+	}
+	rate := float64(kept) / float64(total)
+	t.Logf("components kept %d/%d = %.4f", kept, total, rate)
+	if total == 0 || rate < 0.95 {
+		t.Errorf("components kept in %d of %d lines (%.4f), want >= 0.95", kept, total, rate)
+	}
+}
+
+// TestLoghubIdempotent runs the idempotence properties over every real line.
+func TestLoghubIdempotent(t *testing.T) {
+	for _, lines := range readLoghub(t) {
+		for _, l := range lines {
+			c := Clean(l.Raw, 0)
+			if c2 := Clean(c, 0); c2 != c {
+				t.Fatalf("Clean not idempotent on %q: %q then %q", l.Raw, c, c2)
+			}
+			m := Mask(c)
+			if m2 := Mask(m); m2 != m {
+				t.Fatalf("Mask not idempotent on %q: %q then %q", c, m, m2)
+			}
+		}
+	}
+}
+
+// TestLoghubDump prints the templates of one system: DUMP=BGL go test -run Dump -v
+func TestLoghubDump(t *testing.T) {
+	sys := os.Getenv("DUMP")
+	if sys == "" {
+		t.Skip("set DUMP=<system> to print its templates")
+	}
+	all := readLoghub(t)
+	c, by := measure(all[sys])
+	t.Logf("%+v", c)
+	keys := make([]string, 0, len(by))
+	for k := range by {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		evs := []string{}
+		for e := range by[k] {
+			evs = append(evs, e)
+		}
+		sort.Strings(evs)
+		t.Logf("%s\t%s", strings.Join(evs, ","), k)
+	}
+}
