@@ -84,10 +84,14 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 	c := &Cluster{binDir: binDir, cred: cred, log: log}
 	if opts.Dir == "" {
-		if c.parent, err = os.MkdirTemp("", "logsift-pg-"); err != nil {
+		if c.parent, err = os.MkdirTemp("", tempPrefix); err != nil {
 			return nil, fmt.Errorf("pgcluster: temp dir: %w", err)
 		}
 		c.temp = true
+		if err := writeOwner(c.parent); err != nil {
+			os.RemoveAll(c.parent)
+			return nil, err
+		}
 	} else {
 		if c.parent, err = filepath.Abs(opts.Dir); err != nil {
 			return nil, fmt.Errorf("pgcluster: dir %q: %w", opts.Dir, err)

@@ -262,3 +262,29 @@ func TestNotEmptyDataDirRefused(t *testing.T) {
 	}
 }
 
+func TestRemoveOrphans(t *testing.T) {
+	orphan, err := os.MkdirTemp("", tempPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(orphan)
+	// A pid that cannot be alive: above the kernel's pid_max limit.
+	os.WriteFile(filepath.Join(orphan, ownerFile), []byte("99999999\n"), 0o644)
+	mine, err := os.MkdirTemp("", tempPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(mine)
+	if err := writeOwner(mine); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RemoveOrphans(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
+		t.Errorf("orphan %s not removed", orphan)
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("directory of a live process removed: %v", err)
+	}
+}
