@@ -81,12 +81,25 @@ func bpeLess(a, b bpeEntry) bool {
 	return a.rank < b.rank || (a.rank == b.rank && a.left < b.left)
 }
 
+// smallPiece is the length up to which a piece is merged by rescanning a
+// flat array of pair ranks; longer pieces use a heap. Both pick the leftmost
+// pair of lowest rank at every step, so they give identical results.
+const smallPiece = 48
+
 // encodePiece appends the ids of one pre-tokenizer piece (raw bytes).
 func (t *Tokenizer) encodePiece(st *encodeState, dst []int32, piece string) []int32 {
 	m := t.bpe
 	if len(piece) == 1 {
 		return t.bpeEmit(dst, m.byteSym[piece[0]], piece)
 	}
+	if len(piece) <= smallPiece {
+		return t.encodeSmallPiece(st, dst, piece)
+	}
+	return t.encodeHeapPiece(st, dst, piece)
+}
+
+func (t *Tokenizer) encodeHeapPiece(st *encodeState, dst []int32, piece string) []int32 {
+	m := t.bpe
 	syms := st.bsyms[:0]
 	for i := 0; i < len(piece); i++ {
 		syms = append(syms, bpeSym{id: m.byteSym[piece[i]], start: int32(i), end: int32(i + 1), prev: int32(i - 1), next: int32(i + 1)})
@@ -129,6 +142,60 @@ func (t *Tokenizer) encodePiece(st *encodeState, dst []int32, piece string) []in
 	}
 	st.bsyms, st.bheap = syms, h
 	return dst
+}
+
+func (t *Tokenizer) encodeSmallPiece(st *encodeState, dst []int32, piece string) []int32 {
+	m := t.bpe
+	n := len(piece)
+	ids, starts := st.ids[:0], st.starts[:0]
+	for i := 0; i < n; i++ {
+		ids = append(ids, m.byteSym[piece[i]])
+		starts = append(starts, int32(i))
+	}
+	starts = append(starts, int32(n)) // sentinel: end of the last symbol
+	// pair k joins symbols k and k+1
+	ranks, results := st.ranks[:0], st.results[:0]
+	for k := 0; k+1 < n; k++ {
+		r, res := m.pairRank(ids[k], ids[k+1])
+		ranks = append(ranks, r)
+		results = append(results, res)
+	}
+	for {
+		best, bestRank := -1, int32(noMerge)
+		for k, r := range ranks {
+			if r < bestRank {
+				best, bestRank = k, r
+			}
+		}
+		if best < 0 {
+			break
+		}
+		ids[best] = results[best]
+		ids = append(ids[:best+1], ids[best+2:]...)
+		starts = append(starts[:best+1], starts[best+2:]...)
+		ranks = append(ranks[:best], ranks[best+1:]...)
+		results = append(results[:best], results[best+1:]...)
+		if best > 0 {
+			ranks[best-1], results[best-1] = m.pairRank(ids[best-1], ids[best])
+		}
+		if best < len(ranks) {
+			ranks[best], results[best] = m.pairRank(ids[best], ids[best+1])
+		}
+	}
+	for k, id := range ids {
+		dst = t.bpeEmit(dst, id, piece[starts[k]:starts[k+1]])
+	}
+	st.ids, st.starts, st.ranks, st.results = ids, starts, ranks, results
+	return dst
+}
+
+const noMerge = 1<<31 - 1
+
+func (m *bpeModel) pairRank(l, r int32) (rank, result int32) {
+	if mg, ok := m.merges[pairKey(l, r)]; ok {
+		return mg.rank, mg.result
+	}
+	return noMerge, -1
 }
 
 // bpeEmit appends symbol id, falling back to the single-byte tokens of raw

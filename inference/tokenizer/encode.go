@@ -25,6 +25,8 @@ type encodeState struct {
 	esc           []byte
 	bsyms         []bpeSym
 	bheap         []bpeEntry
+	ids, results  []int32
+	starts, ranks []int32
 	ssyms         []spmSym
 	sheap         []spmEntry
 }
@@ -103,7 +105,7 @@ func (t *Tokenizer) encodeBPE(st *encodeState, dst []int32, text string) []int32
 	st.ends, st.spare = t.pre.split(text, st.ends, st.spare)
 	start := 0
 	for _, end := range st.ends {
-		dst = t.encodePiece(st, dst, text[start:end])
+		dst = t.encodeCachedPiece(st, dst, text[start:end])
 		start = end
 	}
 	return dst

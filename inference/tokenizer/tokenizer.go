@@ -64,8 +64,9 @@ type Tokenizer struct {
 	pieceData []byte
 	pieceOff  []uint32
 
-	bpe *bpeModel
-	spm *spmModel
+	bpe   *bpeModel
+	spm   *spmModel
+	cache *pieceCache // nil: no caching (SentencePiece, benchmarks)
 
 	scratch sync.Pool // *encodeState
 }
@@ -144,6 +145,7 @@ func New(cfg Config) (*Tokenizer, error) {
 		if t.bpe, err = newBPE(t, cfg.Merges); err != nil {
 			return nil, err
 		}
+		t.cache = newPieceCache()
 	case "llama":
 		t.kind = modelSPM
 		t.spm = newSPM(t)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/logsift/logsift/inference/gguf"
 )
 
 // benchLines reads the first 12 raw lines of each Loghub system: a few KB of
@@ -51,6 +53,18 @@ func BenchmarkEncode(b *testing.B) {
 				}
 			}
 		})
+		cold := *tokenizerFor(b, v)
+		cold.cache = nil
+		b.Run(v+"/lines-nocache", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(blob)))
+			var ids []int32
+			for b.Loop() {
+				for _, l := range lines {
+					ids = cold.AppendEncode(ids[:0], l, EncodeOptions{})
+				}
+			}
+		})
 		b.Run(v+"/blob", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(blob)))
@@ -59,6 +73,22 @@ func BenchmarkEncode(b *testing.B) {
 			}
 		})
 	}
+}
+
+// tokenizerFor builds a private tokenizer (benchmarks must not change the
+// shared fixtures).
+func tokenizerFor(b *testing.B, vocab string) *Tokenizer {
+	b.Helper()
+	f, err := gguf.Open(filepath.Join(sharedDir, "vocab", "ggml-vocab-"+vocab+".gguf"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	tok, err := FromGGUF(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tok
 }
 
 func BenchmarkDecode(b *testing.B) {
