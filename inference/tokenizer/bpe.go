@@ -92,6 +92,12 @@ func (t *Tokenizer) encodePiece(st *encodeState, dst []int32, piece string) []in
 	if len(piece) == 1 {
 		return t.bpeEmit(dst, m.byteSym[piece[0]], piece)
 	}
+	if t.pre.ignoreMerges {
+		st.enc = byteEncode(st.enc[:0], piece)
+		if id, ok := t.toID[string(st.enc)]; ok && t.types[id] != TypeControl {
+			return append(dst, id)
+		}
+	}
 	if len(piece) <= smallPiece {
 		return t.encodeSmallPiece(st, dst, piece)
 	}

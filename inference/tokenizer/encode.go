@@ -22,7 +22,7 @@ type encodeState struct {
 	frags, frags2 []fragment
 	ends, spare   []int
 	norm          []byte
-	esc           []byte
+	esc, enc      []byte
 	bsyms         []bpeSym
 	bheap         []bpeEntry
 	ids, results  []int32

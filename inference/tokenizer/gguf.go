@@ -59,6 +59,9 @@ func ConfigFromGGUF(f *gguf.File) (Config, error) {
 		cfg.AddBOS, cfg.AddSpacePrefix = true, true
 	case "gpt2":
 		cfg.BOS, cfg.EOS = 11, 11
+		if p, ok := preTokenizers[cfg.Pre]; ok && p.name == "llama3" {
+			cfg.AddBOS = true // llama.cpp's default for Llama 3 vocabularies
+		}
 		if _, present := f.Get(keyMerges); !present {
 			return cfg, fmt.Errorf("tokenizer: gguf: missing %s", keyMerges)
 		}

@@ -22,6 +22,9 @@ type pass func(dst []int, t string, s, e int) []int
 type preTokenizer struct {
 	name   string
 	passes []pass
+	// ignoreMerges: a piece that is itself a vocabulary token is emitted
+	// as that token without running merges (llama.cpp, Llama 3 only).
+	ignoreMerges bool
 }
 
 // preTokenizers maps tokenizer.ggml.pre values to their passes. Only names
@@ -34,6 +37,10 @@ var preTokenizers = map[string]*preTokenizer{
 	"gpt-2": {name: "gpt-2", passes: []pass{splitGPT2}},
 	// LLAMA_VOCAB_PRE_TYPE_STARCODER: every \p{N} alone, then GPT-2.
 	"starcoder": {name: "starcoder", passes: []pass{splitEachNumber, splitGPT2}},
+	// LLAMA_VOCAB_PRE_TYPE_LLAMA3 (Llama 3 "llama-bpe").
+	"llama3": {name: "llama3", passes: []pass{splitLlama3}, ignoreMerges: true},
+	// LLAMA_VOCAB_PRE_TYPE_QWEN2: the Llama 3 pattern with single digits.
+	"qwen2": {name: "qwen2", passes: []pass{splitQwen2}},
 	// logsift's own: see splitLogsift.
 	"logsift": {name: "logsift", passes: []pass{splitLogsift}},
 }
@@ -43,6 +50,10 @@ func init() {
 	for _, alias := range []string{"phi-2", "jina-es", "jina-de", "jina-v1-en", "jina-v2-es", "jina-v2-de", "jina-v2-code", "roberta-bpe"} {
 		preTokenizers[alias] = preTokenizers["gpt-2"]
 	}
+	for _, alias := range []string{"llama-bpe", "llama-v3", "falcon3"} {
+		preTokenizers[alias] = preTokenizers["llama3"]
+	}
+	preTokenizers["deepseek-r1-qwen"] = preTokenizers["qwen2"]
 	for _, alias := range []string{"smollm", "codeshell", "exaone", "minerva-7b", "command-r", "refact"} {
 		preTokenizers[alias] = preTokenizers["starcoder"]
 	}
@@ -96,7 +107,9 @@ func (p *preTokenizer) split(t string, a, b []int) (ends, spare []int) {
 //     whole run is one piece (`\s+`).
 //
 // Unlike GPT-2 it has no contraction rule ('s, 't ...): the apostrophe is
-// an ordinary "other" character.
+// an ordinary "other" character. As one regular expression:
+//
+//	 ?\p{L}+| ?\p{N}| ?[^\s\p{L}\p{N}]|\s+(?!\S)|\s+
 func PreTokenize(pre string, text string) ([]string, error) {
 	p, err := lookupPre(pre)
 	if err != nil {
@@ -230,6 +243,126 @@ func splitSpaceRun(dst []int, t string, pos, e, n int) (int, []int) {
 		pos += n
 	}
 	return pos, append(dst, pos)
+}
+
+// splitLlama3 implements the Llama 3 pattern
+//
+//	(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+//
+// as llama.cpp's unicode_regex_split_custom_llama3 does.
+func splitLlama3(dst []int, t string, s, e int) []int { return splitLlamaLike(dst, t, s, e, 3) }
+
+// splitQwen2 is the same pattern with \p{N} instead of \p{N}{1,3}.
+func splitQwen2(dst []int, t string, s, e int) []int { return splitLlamaLike(dst, t, s, e, 1) }
+
+func splitLlamaLike(dst []int, t string, s, e int, maxDigits int) []int {
+	pos := s
+	for pos < e {
+		r, cls, n := at(t, pos)
+		if r == '\'' && pos+1 < e {
+			switch lowerASCII(t[pos+1]) {
+			case 's', 't', 'm', 'd':
+				pos += 2
+				dst = append(dst, pos)
+				continue
+			}
+			if pos+2 < e {
+				c1, c2 := lowerASCII(t[pos+1]), lowerASCII(t[pos+2])
+				if (c1 == 'r' && c2 == 'e') || (c1 == 'v' && c2 == 'e') || (c1 == 'l' && c2 == 'l') {
+					pos += 3
+					dst = append(dst, pos)
+					continue
+				}
+			}
+		}
+		// [^\r\n\p{L}\p{N}]?\p{L}+
+		if r != '\r' && r != '\n' && cls != clsNumber {
+			p := pos
+			if cls != clsLetter {
+				p += n
+			}
+			if p < e {
+				if _, c, _ := at(t, p); c == clsLetter {
+					for p < e {
+						_, c, m := at(t, p)
+						if c != clsLetter {
+							break
+						}
+						p += m
+					}
+					pos = p
+					dst = append(dst, pos)
+					continue
+				}
+			}
+		}
+		// \p{N}{1,maxDigits}
+		if cls == clsNumber {
+			k := 0
+			for pos < e {
+				_, c, m := at(t, pos)
+				if c != clsNumber {
+					break
+				}
+				pos += m
+				if k++; k == maxDigits {
+					dst = append(dst, pos)
+					k = 0
+				}
+			}
+			if k > 0 {
+				dst = append(dst, pos)
+			}
+			continue
+		}
+		// ` ?[^\s\p{L}\p{N}]+[\r\n]*`
+		p, cls2 := pos, cls
+		if r == ' ' && pos+1 < e {
+			_, cls2, _ = at(t, pos+1)
+			p = pos + 1
+		}
+		if cls2 == clsOther && (r != ' ' || p > pos) {
+			for p < e {
+				_, c, m := at(t, p)
+				if c != clsOther {
+					break
+				}
+				p += m
+			}
+			for p < e && (t[p] == '\r' || t[p] == '\n') {
+				p++
+			}
+			pos = p
+			dst = append(dst, pos)
+			continue
+		}
+		// \s*[\r\n]+ : a whitespace run up to its last line break
+		p, lastBreak := pos, -1
+		for p < e {
+			r2, c, m := at(t, p)
+			if c != clsSpace {
+				break
+			}
+			p += m
+			if r2 == '\r' || r2 == '\n' {
+				lastBreak = p
+			}
+		}
+		if lastBreak > 0 {
+			pos = lastBreak
+			dst = append(dst, pos)
+			continue
+		}
+		pos, dst = splitSpaceRun(dst, t, pos, e, n)
+	}
+	return dst
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // splitLogsift is the "logsift" pre-tokenizer documented on PreTokenize.

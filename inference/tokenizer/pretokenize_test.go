@@ -1,6 +1,9 @@
 package tokenizer
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -62,4 +65,42 @@ func TestNormalizeUTF8(t *testing.T) {
 	f("\xc0\x80", "\x00")
 	f("\xed\xa0\x80", "\xed\xa0\x80") // a surrogate survives, encoded as llama.cpp does
 	f("\xf7\xbf\xbf\xbf", "\uFFFD")
+}
+
+// The hand-written splitters agree with the regex patterns they implement,
+// evaluated by an independent regex engine (testdata/gen_pretokenize_golden.py).
+func TestPreTokenizeGolden(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "pretokenize_golden.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Pre    string   `json:"pre"`
+		Text   string   `json:"text"`
+		Pieces []string `json:"pieces"`
+	}
+	if err := json.Unmarshal(raw, &cases); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 1000 {
+		t.Fatalf("only %d golden cases", len(cases))
+	}
+	fails := 0
+	for _, c := range cases {
+		got, err := PreTokenize(c.Pre, c.Text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 && len(c.Pieces) == 0 {
+			continue
+		}
+		if !slices.Equal(got, c.Pieces) {
+			if fails++; fails <= 15 {
+				t.Errorf("%s %q:\n got %q\nwant %q", c.Pre, c.Text, got, c.Pieces)
+			}
+		}
+	}
+	if fails > 0 {
+		t.Errorf("%d of %d golden cases differ", fails, len(cases))
+	}
 }
