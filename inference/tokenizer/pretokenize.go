@@ -109,7 +109,7 @@ func (p *preTokenizer) split(t string, a, b []int) (ends, spare []int) {
 // Unlike GPT-2 it has no contraction rule ('s, 't ...): the apostrophe is
 // an ordinary "other" character. As one regular expression:
 //
-//	?\p{L}+| ?\p{N}| ?[^\s\p{L}\p{N}]|\s+(?!\S)|\s+
+//	(?: ?\p{L}+| ?\p{N}| ?[^\s\p{L}\p{N}]|\s+(?!\S)|\s+)
 func PreTokenize(pre string, text string) ([]string, error) {
 	p, err := lookupPre(pre)
 	if err != nil {
