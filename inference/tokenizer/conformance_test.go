@@ -46,6 +46,21 @@ func loadTokenizer(t testing.TB, rel string) *Tokenizer {
 	return fx.tok
 }
 
+// freshTokenizer builds a private tokenizer that a test may modify.
+func freshTokenizer(t testing.TB, rel string) *Tokenizer {
+	t.Helper()
+	f, err := gguf.Open(filepath.Join(sharedDir, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tok, err := FromGGUF(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
 type vocabCase struct {
 	text string
 	ids  []int32

@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/logsift/logsift/inference/gguf"
 )
 
 // benchLines reads the first 12 raw lines of each Loghub system: a few KB of
@@ -53,7 +51,7 @@ func BenchmarkEncode(b *testing.B) {
 				}
 			}
 		})
-		cold := *tokenizerFor(b, v)
+		cold := freshTokenizer(b, "vocab/ggml-vocab-"+v+".gguf")
 		cold.cache = nil
 		b.Run(v+"/lines-nocache", func(b *testing.B) {
 			b.ReportAllocs()
@@ -73,22 +71,6 @@ func BenchmarkEncode(b *testing.B) {
 			}
 		})
 	}
-}
-
-// tokenizerFor builds a private tokenizer (benchmarks must not change the
-// shared fixtures).
-func tokenizerFor(b *testing.B, vocab string) *Tokenizer {
-	b.Helper()
-	f, err := gguf.Open(filepath.Join(sharedDir, "vocab", "ggml-vocab-"+vocab+".gguf"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	tok, err := FromGGUF(f)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return tok
 }
 
 func BenchmarkDecode(b *testing.B) {
