@@ -47,30 +47,3 @@ func dotF32(a, b []float32) float32 {
 	}
 	return (s0 + s1) + (s2 + s3)
 }
-
-// dotF32x4 is dotF32(w, xk) for four vectors at once, loading each w element
-// once. Each result has two partial sums (even and odd elements).
-func dotF32x4(w, x0, x1, x2, x3 []float32) (float32, float32, float32, float32) {
-	n := len(w)
-	x0, x1, x2, x3 = x0[:n], x1[:n], x2[:n], x3[:n]
-	var a0, a1, a2, a3, b0, b1, b2, b3 float32
-	i := 0
-	for ; i+2 <= n; i += 2 {
-		w0, w1 := w[i], w[i+1]
-		a0 += w0 * x0[i]
-		b0 += w1 * x0[i+1]
-		a1 += w0 * x1[i]
-		b1 += w1 * x1[i+1]
-		a2 += w0 * x2[i]
-		b2 += w1 * x2[i+1]
-		a3 += w0 * x3[i]
-		b3 += w1 * x3[i+1]
-	}
-	if i < n {
-		a0 += w[i] * x0[i]
-		a1 += w[i] * x1[i]
-		a2 += w[i] * x2[i]
-		a3 += w[i] * x3[i]
-	}
-	return a0 + b0, a1 + b1, a2 + b2, a3 + b3
-}

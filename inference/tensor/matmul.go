@@ -24,9 +24,13 @@ func (s *matmulState) init(p *Pool) {
 	s.rows = make([][]float32, p.threads)
 }
 
-// batchTile is how many activation vectors the kernels process per pass over
-// a weight row: the row stays in L1 while the vectors stream past.
-const batchTile = 4
+const (
+	// xTile is how many activation vectors share one pass over the weights.
+	xTile = 8
+	// convertRowMin is the tile size from which an F16/BF16 weight row is
+	// widened to float32 once instead of converting inside every dot product.
+	convertRowMin = 3
+)
 
 // MatMul computes the same product as MatMulRef, splitting output rows over
 // the pool's goroutines. x is prepared once per call (quantised to Q8_0 or
@@ -60,7 +64,7 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 			}
 		}
 		s.x = s.xr
-		if n >= batchTile {
+		if n >= convertRowMin {
 			for k := range s.rows {
 				if cap(s.rows[k]) < cols {
 					s.rows[k] = make([]float32, cols)
@@ -78,69 +82,52 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 	s.out, s.w, s.x = nil, nil, nil
 }
 
-// rowsJob computes output rows [lo,hi) for all n activation vectors.
+// rowsJob computes output rows [lo,hi) for all n activation vectors. The
+// vectors are taken xTile at a time so that a weight row, once loaded, is
+// reused from L1 for the whole tile while the tile's vectors stay in L2.
 func (s *matmulState) rowsJob(worker, lo, hi int) {
 	w, n, rb, cols, rows := s.w, s.n, s.rb, s.w.Cols, s.w.Rows
 	out := s.out
-	switch w.Type {
-	case F32:
-		for r := lo; r < hi; r++ {
-			wr := bytesAsF32(w.Data[r*rb : (r+1)*rb])
-			i := 0
-			for ; i+batchTile <= n; i += batchTile {
-				x := s.x[i*cols:]
-				s0, s1, s2, s3 := dotF32x4(wr, x[:cols], x[cols:2*cols], x[2*cols:3*cols], x[3*cols:4*cols])
-				out[i*rows+r], out[(i+1)*rows+r], out[(i+2)*rows+r], out[(i+3)*rows+r] = s0, s1, s2, s3
-			}
-			for ; i < n; i++ {
-				out[i*rows+r] = dotF32(wr, s.x[i*cols:(i+1)*cols])
-			}
-		}
-	case F16, BF16:
+	nb := cols / QK
+	a := &s.act
+	for i0 := 0; i0 < n; i0 += xTile {
+		i1 := min(n, i0+xTile)
 		for r := lo; r < hi; r++ {
 			wr := w.Data[r*rb : (r+1)*rb]
-			i := 0
-			if n >= batchTile {
-				row := s.rows[worker]
-				if w.Type == F16 {
-					f16ToF32Row(wr, row)
-				} else {
-					bf16ToF32Row(wr, row)
+			switch w.Type {
+			case F32:
+				wf := bytesAsF32(wr)
+				for i := i0; i < i1; i++ {
+					out[i*rows+r] = dotF32(wf, s.x[i*cols:(i+1)*cols])
 				}
-				for ; i+batchTile <= n; i += batchTile {
-					x := s.x[i*cols:]
-					s0, s1, s2, s3 := dotF32x4(row, x[:cols], x[cols:2*cols], x[2*cols:3*cols], x[3*cols:4*cols])
-					out[i*rows+r], out[(i+1)*rows+r], out[(i+2)*rows+r], out[(i+3)*rows+r] = s0, s1, s2, s3
+			case F16, BF16:
+				if i1-i0 >= convertRowMin {
+					row := s.rows[worker]
+					if w.Type == F16 {
+						f16ToF32Row(wr, row)
+					} else {
+						bf16ToF32Row(wr, row)
+					}
+					for i := i0; i < i1; i++ {
+						out[i*rows+r] = dotF32(row, s.x[i*cols:(i+1)*cols])
+					}
+					continue
 				}
-				for ; i < n; i++ {
-					out[i*rows+r] = dotF32(row, s.x[i*cols:(i+1)*cols])
+				for i := i0; i < i1; i++ {
+					if w.Type == F16 {
+						out[i*rows+r] = dotF16(wr, s.x[i*cols:(i+1)*cols])
+					} else {
+						out[i*rows+r] = dotBF16(wr, s.x[i*cols:(i+1)*cols])
+					}
 				}
-				continue
-			}
-			for ; i < n; i++ {
-				if w.Type == F16 {
-					out[i*rows+r] = dotF16(wr, s.x[i*cols:(i+1)*cols])
-				} else {
-					out[i*rows+r] = dotBF16(wr, s.x[i*cols:(i+1)*cols])
+			case Q8_0:
+				for i := i0; i < i1; i++ {
+					out[i*rows+r] = dotQ8(wr, a.q[i*cols:(i+1)*cols], a.d[i*nb:(i+1)*nb])
 				}
-			}
-		}
-	case Q8_0:
-		nb := cols / QK
-		a := &s.act
-		for r := lo; r < hi; r++ {
-			wr := w.Data[r*rb : (r+1)*rb]
-			for i := 0; i < n; i++ {
-				out[i*rows+r] = dotQ8(wr, a.q[i*cols:(i+1)*cols], a.d[i*nb:(i+1)*nb])
-			}
-		}
-	case Q4_0:
-		nb := cols / QK
-		a := &s.act
-		for r := lo; r < hi; r++ {
-			wr := w.Data[r*rb : (r+1)*rb]
-			for i := 0; i < n; i++ {
-				out[i*rows+r] = dotQ4(wr, a.q[i*cols:(i+1)*cols], a.d[i*nb:(i+1)*nb], a.sum[i*nb:(i+1)*nb])
+			case Q4_0:
+				for i := i0; i < i1; i++ {
+					out[i*rows+r] = dotQ4(wr, a.q[i*cols:(i+1)*cols], a.d[i*nb:(i+1)*nb], a.sum[i*nb:(i+1)*nb])
+				}
 			}
 		}
 	}

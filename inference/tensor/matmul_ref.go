@@ -59,7 +59,7 @@ func MatMulRef(out []float32, w *Matrix, x []float32, n int) {
 					blk := wr[b*34 : (b+1)*34]
 					var sumi int32
 					for j := 0; j < QK; j++ {
-						sumi += int32(int8(blk[2+j])) * int32(a.q[b*QK+j])
+						sumi += int32(int8(blk[2+j])) * a.q[b*QK+j]
 					}
 					s += float32(float32(sumi) * (FP16ToFP32(le.Uint16(blk)) * a.d[b])) // the conversion forbids FMA fusion
 				}
@@ -72,7 +72,7 @@ func MatMulRef(out []float32, w *Matrix, x []float32, n int) {
 					for j := 0; j < QK/2; j++ {
 						lo := int32(blk[2+j]&0xf) - 8
 						hi := int32(blk[2+j]>>4) - 8
-						sumi += lo*int32(a.q[b*QK+j]) + hi*int32(a.q[b*QK+j+QK/2])
+						sumi += lo*a.q[b*QK+j] + hi*a.q[b*QK+j+QK/2]
 					}
 					s += float32(float32(sumi) * (FP16ToFP32(le.Uint16(blk)) * a.d[b])) // the conversion forbids FMA fusion
 				}

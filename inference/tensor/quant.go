@@ -137,14 +137,14 @@ func Dequantize(t Type, src []byte, dst []float32) {
 // kernels: int8 values, each block's fp16-rounded scale as float32, and each
 // block's sum of values (used by the Q4_0 kernel to fold in the -8 offset).
 type qact struct {
-	q   []int8
+	q   []int32 // int8 values, widened once so the kernels need no sign extension
 	d   []float32
 	sum []int32
 }
 
 func (a *qact) resize(elems int) {
 	if cap(a.q) < elems {
-		a.q = make([]int8, elems)
+		a.q = make([]int32, elems)
 		a.d = make([]float32, elems/QK)
 		a.sum = make([]int32, elems/QK)
 	}
@@ -168,12 +168,12 @@ func quantizeAct(x []float32, a *qact) {
 			id = 127 / amax
 		}
 		a.d[b] = fp16Table[FP32ToFP16(d)]
-		qb := (*[QK]int8)(a.q[b*QK:])
+		qb := (*[QK]int32)(a.q[b*QK:])
 		var s int32
 		for j, v := range xb {
-			q := int8(math.RoundToEven(float64(v * id)))
+			q := int32(int8(math.RoundToEven(float64(v * id))))
 			qb[j] = q
-			s += int32(q)
+			s += q
 		}
 		a.sum[b] = s
 	}

@@ -163,7 +163,7 @@ func TestQuantizeActMatchesRef(t *testing.T) {
 	quantizeAct(x, &a)
 	diff := 0
 	for i := range x {
-		if int8(b[i/32*34+2+i%32]) != a.q[i] {
+		if int32(int8(b[i/32*34+2+i%32])) != a.q[i] {
 			diff++
 		}
 	}
