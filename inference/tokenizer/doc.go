@@ -1,14 +1,18 @@
 // Package tokenizer turns text into the token ids a GGUF model expects, and
 // back, reproducing llama.cpp's tokenizer exactly (checked against its
-// tokenizer test vectors and prompt ids in ../shared/conformance).
+// tokenizer test vectors and prompt ids in ../shared/conformance; the
+// pre-tokenizers without llama.cpp vectors are checked against an independent
+// regex engine, testdata/pretokenize_golden.json).
 //
 // A Tokenizer is built from the tokenizer.ggml.* metadata of a GGUF file
 // (FromGGUF) or from a Config. Two models are supported:
 //
 //   - "gpt2": byte-level BPE. Text is first cut into pieces by the named
-//     pre-tokenizer (tokenizer.ggml.pre: "default", "gpt-2", "starcoder", and
-//     logsift's own "logsift"; see PreTokenize), each piece's bytes are mapped
-//     to GPT-2's printable characters, and merges are applied by rank.
+//     pre-tokenizer (tokenizer.ggml.pre: "default", "gpt-2", "starcoder",
+//     "llama-bpe" (Llama 3), "qwen2", their llama.cpp aliases, and logsift's
+//     own "logsift"; see PreTokenize), each piece's bytes are mapped to
+//     GPT-2's printable characters, and merges are applied by rank. Results
+//     are cached per piece, which pays off on repetitive log text.
 //   - "llama": SentencePiece BPE. Spaces become "▁", a space prefix is added,
 //     and adjacent symbols are merged by token score, with "<0xXX>" byte
 //     tokens for characters outside the vocabulary.
