@@ -203,6 +203,9 @@ func TestTinyModelPrompts(t *testing.T) {
 					}
 				}
 			}
+			if !slices.Equal(tok.EOGs(), []int32{637, 639}) || tok.IsEOG(638) {
+				t.Errorf("EOGs() = %v, want [637 639] (<|endoftext|>, <|im_end|>)", tok.EOGs())
+			}
 			if got := tok.Encode("<|im_start|>", EncodeOptions{ParseSpecial: true}); !slices.Equal(got, []int32{638}) {
 				t.Errorf("ParseSpecial <|im_start|> = %v, want [638]", got)
 			}

@@ -18,6 +18,8 @@ const (
 	keyEOS       = "tokenizer.ggml.eos_token_id"
 	keyUNK       = "tokenizer.ggml.unknown_token_id"
 	keyPAD       = "tokenizer.ggml.padding_token_id"
+	keyEOT       = "tokenizer.ggml.eot_token_id"
+	keyEOM       = "tokenizer.ggml.eom_token_id"
 	keyAddBOS    = "tokenizer.ggml.add_bos_token"
 	keyAddEOS    = "tokenizer.ggml.add_eos_token"
 	keyAddPrefix = "tokenizer.ggml.add_space_prefix"
@@ -79,6 +81,11 @@ func ConfigFromGGUF(f *gguf.File) (Config, error) {
 		}
 		if *k.dst >= n {
 			*k.dst = -1
+		}
+	}
+	for _, key := range []string{keyEOT, keyEOM} {
+		if v, ok := f.Uint32(key); ok && int(v) < n {
+			cfg.EOG = append(cfg.EOG, int(v))
 		}
 	}
 	if v, ok := f.Bool(keyAddBOS); ok {

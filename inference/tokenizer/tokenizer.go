@@ -32,6 +32,11 @@ type Config struct {
 
 	BOS, EOS, UNK, PAD int // token ids, -1 if absent
 
+	// EOG lists extra end-of-generation ids (tokenizer.ggml.eot_token_id,
+	// eom_token_id); EOS and the tokens llama.cpp recognises by their text
+	// ("<|im_end|>", "<|eot_id|>", ...) are end-of-generation anyway.
+	EOG []int
+
 	AddBOS, AddEOS bool // prepend BOS / append EOS when EncodeOptions.AddSpecial
 	AddSpacePrefix bool // llama: prefix raw text with a space; both: strip it again on Decode
 }
@@ -56,6 +61,8 @@ type Tokenizer struct {
 	bos, eos, unk, pad int32
 	addBOS, addEOS     bool
 	addSpace           bool
+
+	eog []int32 // sorted end-of-generation ids
 
 	// Tokens split out of raw text before the model sees it, longest first.
 	specials []int32
@@ -134,6 +141,23 @@ func New(cfg Config) (*Tokenizer, error) {
 		}
 	}
 
+	if t.eos >= 0 {
+		t.eog = append(t.eog, t.eos)
+	}
+	for _, id := range cfg.EOG {
+		if id < 0 || id >= n {
+			return nil, fmt.Errorf("tokenizer: end-of-generation id %d out of range [0, %d)", id, n)
+		}
+		t.eog = append(t.eog, int32(id))
+	}
+	for _, s := range eogTexts {
+		if id, ok := t.toID[s]; ok {
+			t.eog = append(t.eog, id)
+		}
+	}
+	slices.Sort(t.eog)
+	t.eog = slices.Compact(t.eog)
+
 	switch cfg.Model {
 	case "gpt2":
 		t.kind = modelBPE
@@ -179,6 +203,18 @@ var forcedControl = []string{
 	"<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>",
 	"<|file_sep|>",
 }
+
+// eogTexts are the token texts llama.cpp treats as end of generation.
+var eogTexts = []string{"<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>"}
+
+// IsEOG reports whether generating id ends generation (llama_vocab_is_eog).
+func (t *Tokenizer) IsEOG(id int32) bool {
+	_, ok := slices.BinarySearch(t.eog, id)
+	return ok
+}
+
+// EOGs returns the end-of-generation ids in increasing order.
+func (t *Tokenizer) EOGs() []int32 { return slices.Clone(t.eog) }
 
 // VocabSize is the number of tokens.
 func (t *Tokenizer) VocabSize() int { return len(t.texts) }

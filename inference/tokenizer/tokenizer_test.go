@@ -112,6 +112,7 @@ func TestNewValidates(t *testing.T) {
 	f(func(c *Config) { c.Merges = []string{"a "} }, `merge 0 "a "`)
 	f(func(c *Config) { c.Pre = "qwen9" }, `"qwen9"`)
 	f(func(c *Config) { c.Model = "bert" }, `"bert"`)
+	f(func(c *Config) { c.EOG = []int{3} }, "end-of-generation id 3 out of range")
 }
 
 // A SentencePiece vocabulary adds its space prefix at the start and again
