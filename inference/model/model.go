@@ -206,7 +206,7 @@ func (b *binder) matrix(name string, cols, rows int) tensor.Matrix {
 	t := tensor.Type(ti.Type)
 	data := b.f.TensorData(ti)
 	m := tensor.Matrix{Type: t, Rows: int(ti.Dims[1]), Cols: cols, Data: data}
-	rb, err := rowBytes(t, cols)
+	rb, err := t.RowBytes(cols)
 	if err != nil {
 		b.err = fmt.Errorf("model: tensor %q: %w", name, err)
 		return tensor.Matrix{}
@@ -233,7 +233,7 @@ func (b *binder) vector(name string, n int) []float32 {
 		return nil
 	}
 	t := tensor.Type(ti.Type)
-	rb, err := rowBytes(t, n)
+	rb, err := t.RowBytes(n)
 	if err != nil {
 		b.err = fmt.Errorf("model: tensor %q: %w", name, err)
 		return nil
@@ -253,9 +253,4 @@ func rowsText(rows int) string {
 		return "any"
 	}
 	return fmt.Sprint(rows)
-}
-
-// rowBytes is the encoded size of a row of cols elements of type t.
-func rowBytes(t tensor.Type, cols int) (int, error) {
-	return t.RowBytes(cols)
 }
