@@ -52,6 +52,15 @@ func readLoghub(t testing.TB) map[string][]loghubLine {
 	return out
 }
 
+func systems(all map[string][]loghubLine) []string {
+	names := make([]string, 0, len(all))
+	for sys := range all {
+		names = append(names, sys)
+	}
+	sort.Strings(names)
+	return names
+}
+
 type compression struct {
 	events, templates, mixed, mixedLines int
 }
@@ -86,7 +95,7 @@ func measure(lines []loghubLine) (compression, map[string]map[string]int) {
 var loghubFloors = map[string]struct{ maxTemplates, maxMixed int }{
 	"Apache":    {6, 0},
 	"BGL":       {158, 0},
-	"HDFS":      {16, 0},
+	"HDFS":      {15, 0},
 	"Hadoop":    {137, 0},
 	"Linux":     {153, 0},
 	"OpenStack": {46, 0},
@@ -99,7 +108,8 @@ func TestLoghubTemplates(t *testing.T) {
 	if len(all) != len(loghubFloors) {
 		t.Errorf("loghub has %d systems, floors cover %d", len(all), len(loghubFloors))
 	}
-	for sys, lines := range all {
+	for _, sys := range systems(all) {
+		lines := all[sys]
 		c, _ := measure(lines)
 		t.Logf("%-10s lines %4d  events %3d  templates %4d  mixed %d (%d lines)",
 			sys, len(lines), c.events, c.templates, c.mixed, c.mixedLines)
@@ -123,7 +133,8 @@ func TestLoghubTemplates(t *testing.T) {
 func TestLoghubComponents(t *testing.T) {
 	all := readLoghub(t)
 	total, kept := 0, 0
-	for sys, lines := range all {
+	for _, sys := range systems(all) {
+		lines := all[sys]
 		sysTotal, sysKept := 0, 0
 		for _, l := range lines {
 			if l.Component == "" {

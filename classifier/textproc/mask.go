@@ -1,6 +1,7 @@
 package textproc
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -26,7 +27,10 @@ const (
 // documentation for the exact rules. Mask is idempotent, and invalid UTF-8 in s
 // comes out as U+FFFD.
 func Mask(s string) string {
-	m := masker{s: s, out: make([]byte, 0, len(s)+len(s)/4+16), kept: -1, loc: -1}
+	m := masker{s: s, out: make([]byte, 0, len(s)+len(s)/4+16), kept: -1, loc: -1, w1: -1, w2: -1}
+	if strings.IndexByte(s, '@') < 0 && !strings.Contains(s, "://") {
+		m.noLink = len(s) // most lines have neither; skip the per-token check
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -46,6 +50,7 @@ func Mask(s string) string {
 			i = m.punct(i)
 		}
 	}
+	m.wordEnd()
 	if len(m.out) == 0 {
 		return ""
 	}
@@ -67,6 +72,28 @@ type masker struct {
 	// loc is the index just past the last masked hardware-location position
 	// (see isLocation), or -1.
 	loc int
+	// w0 is where the current space-separated word of out starts; w1 and
+	// w2 where the two before it start, or -1 (see wordEnd).
+	w0, w1, w2 int
+}
+
+// wordEnd is called where a space-separated word of the output ends. A list
+// of the same masked word ("blk_<NUM> blk_<NUM> blk_<NUM> ...", the blocks of
+// one HDFS delete) is cut to two copies, so lists of any length share a
+// template while a single item keeps its own.
+func (m *masker) wordEnd() {
+	w := m.out[m.w0:]
+	if len(w) == 0 {
+		return
+	}
+	if m.w2 >= 0 && m.w1 == m.w0-len(w)-1 && m.w2 == m.w1-len(w)-1 &&
+		string(m.out[m.w1:m.w0-1]) == string(w) && string(m.out[m.w2:m.w1-1]) == string(w) &&
+		bytes.IndexByte(w, '<') >= 0 && bytes.IndexByte(w, '>') >= 0 {
+		m.out = m.out[:m.w0-1]
+		m.w0 = len(m.out)
+		return
+	}
+	m.w2, m.w1 = m.w1, m.w0
 }
 
 func (m *masker) emit(ph string, end int) int {
@@ -84,7 +111,10 @@ func (m *masker) copyTo(i, end int) int {
 func (m *masker) punct(i int) int {
 	s := m.s
 	c := s[i]
-	prevAlnum := i > 0 && isAlnum(s[i-1])
+	// '>' counts as part of a word: it ends every placeholder, and a '/'
+	// or '-' after "<NUM>" followed a digit before masking ("0/a/b",
+	// "5-3"), which must not make it a path or a sign the second time.
+	prevAlnum := i > 0 && (isAlnum(s[i-1]) || s[i-1] == '>')
 	switch c {
 	case '/':
 		if !prevAlnum {
@@ -111,11 +141,17 @@ func (m *masker) punct(i int) int {
 			return m.number(i, i+1)
 		}
 	case ':':
-		if i+1 < len(s) && s[i+1] == ':' && (i == 0 || (!isAlnum(s[i-1]) && s[i-1] != ':')) {
+		if i+1 < len(s) && s[i+1] == ':' && !prevAlnum && (i == 0 || s[i-1] != ':') {
 			if e := matchIPv6(s, i); e > 0 {
 				return m.emit(PhIP, e)
 			}
 		}
+	}
+	if c == ' ' {
+		m.wordEnd()
+		m.out = append(m.out, ' ')
+		m.w0 = len(m.out)
+		return i + 1
 	}
 	m.out = append(m.out, c)
 	return i + 1
@@ -130,8 +166,14 @@ func (m *masker) token(i int) int {
 	if j < len(s) {
 		next = s[j]
 	}
-	if e := m.link(i); e > 0 {
-		return e
+	// After a placeholder, a letter may be the tail of a word that started
+	// with digits before masking ("5http://x" is "<NUM>http://x"): it must
+	// not start a URL or path the second time round.
+	afterPh := i > 0 && s[i-1] == '>'
+	if !afterPh {
+		if e := m.link(i); e > 0 {
+			return e
+		}
 	}
 	if isDigit(s[i]) {
 		if s[i] == '0' && i+2 < len(s) && s[i+1]|0x20 == 'x' && isHex(s[i+2]) {
@@ -176,7 +218,7 @@ func (m *masker) token(i int) int {
 			return m.emit(PhUUID, e)
 		}
 	case ':':
-		if j-i == 1 && j+1 < len(s) && (s[j+1] == '\\' || s[j+1] == '/') && isLetter(s[i]) {
+		if j-i == 1 && !afterPh && j+1 < len(s) && (s[j+1] == '\\' || s[j+1] == '/') && isLetter(s[i]) {
 			if e := matchWinPath(s, j+1, 1); e > 0 {
 				return m.emit(PhPath, e)
 			}

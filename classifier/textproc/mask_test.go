@@ -97,7 +97,7 @@ func TestMask(t *testing.T) {
 	f("4G/4G and a/b/c", "<NUM>G/<NUM>G and a/b/c")
 
 	// <DUR>
-	f("took 12ms, 1.5s, 3m20s, 1h2m3.5s, 250µs", "took <DUR>, <DUR>, <DUR>, <DUR>, <DUR>")
+	f("took 12ms, then 1.5s, 3m20s or 1h2m3.5s; 250µs", "took <DUR>, then <DUR>, <DUR> or <DUR>; <DUR>")
 	f("timeout of 10000ms exceeded", "timeout of <DUR> exceeded")
 	f("took 160 ms", "took <NUM> ms")
 	f("10mk 5x5", "<NUM>mk <NUM>x<NUM>")
@@ -127,6 +127,14 @@ func TestMask(t *testing.T) {
 	f("combo kernel: ACPI: x", "combo kernel: ACPI: x")
 	f("S3 bucket, L2 cache, tty2, jk2_init()", "S3 bucket, L2 cache, tty2, jk2_init()")
 	f("Jetty_0_0_0_0_62267_mapreduce", "Jetty_<NUM>_<NUM>_<NUM>_<NUM>_<NUM>_mapreduce")
+
+	// A list of one masked word is cut to two items; one item stays one.
+	f("delete blk_1 blk_2 blk_3 blk_4 done", "delete blk_<NUM> blk_<NUM> done")
+	f("delete blk_1 blk_2", "delete blk_<NUM> blk_<NUM>")
+	f("delete blk_1", "delete blk_<NUM>")
+	f("ALERT 0, ALERT 1, ALERT 2, ALERT 3", "ALERT <NUM>, ALERT <NUM>, ALERT <NUM>, ALERT <NUM>")
+	f("ok ok ok ok", "ok ok ok ok")
+	f("1  2  3  4", "<NUM>  <NUM>  <NUM>  <NUM>")
 
 	// Whitespace and non-ASCII are kept; invalid UTF-8 is replaced.
 	f("a  b\tc", "a  b\tc")
@@ -164,5 +172,7 @@ var maskSeeds = []string{
 	"a@b.co x@1.2 http://x/y. /a/b. ./c ~/d \\\\s\\t C:\\x\\y",
 	"-5 --5 a-5 _-5 1.2.3 1.2017-05-16 0x 0xg 5ms 5.5.5s µs 5µs",
 	"<NUM> <<5>> blk_<NUM> 5NUM",
+	"a 1 1 1 b 2 2 c 3 3 3 3",
+	"x 1 1 1",
 	"bad\xff\xfe 日本",
 }
