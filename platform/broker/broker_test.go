@@ -259,3 +259,18 @@ func TestConfigValidate(t *testing.T) {
 	f(Config{Brokers: []string{"h:1"}, BatchSize: -1}, false)
 	f(Config{Brokers: []string{"h:1"}, BatchTimeout: -time.Second}, false)
 }
+
+func TestEmbeddedWildcardAddrAdvertisesLoopback(t *testing.T) {
+	e, err := StartEmbedded("0.0.0.0:0", TopicSpec{Name: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	host, _, _ := net.SplitHostPort(e.Addr())
+	if host != "127.0.0.1" {
+		t.Fatalf("Addr() = %s, want a 127.0.0.1 address clients can dial", e.Addr())
+	}
+	produce(t, Config{Brokers: []string{e.Addr()}}, "t", 3)
+	e.Close()
+	e.Close() // idempotent
+}

@@ -3,7 +3,6 @@ package broker
 import (
 	"fmt"
 	"net"
-	"sync"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 )
@@ -12,7 +11,7 @@ import (
 // live only as long as the process; it is for `logsift dev` and tests.
 type Embedded struct {
 	cluster *kfake.Cluster
-	ln      *trackingListener
+	ln      *advertisedListener
 }
 
 // StartEmbedded starts one broker listening on addr ("127.0.0.1:9092";
@@ -23,15 +22,15 @@ func StartEmbedded(addr string, topics ...TopicSpec) (*Embedded, error) {
 	if _, _, err := net.SplitHostPort(addr); err != nil {
 		return nil, fmt.Errorf("broker: embedded listen address %q: %w", addr, err)
 	}
-	var tl *trackingListener
+	var tl *advertisedListener
 	// kfake always listens on 127.0.0.1:<port>; ListenFn lets us choose the
-	// interface and keep hold of the accepted connections (see Close).
+	// interface.
 	listen := func(network, _ string) (net.Listener, error) {
 		ln, err := net.Listen(network, addr)
 		if err != nil {
 			return nil, err
 		}
-		tl = newTrackingListener(ln)
+		tl = newAdvertisedListener(ln)
 		return tl, nil
 	}
 	opts := []kfake.Opt{
@@ -59,78 +58,27 @@ func StartEmbedded(addr string, topics ...TopicSpec) (*Embedded, error) {
 // Addr is the host:port clients should dial.
 func (e *Embedded) Addr() string { return e.ln.Addr().String() }
 
-// Close stops the broker and drops every client connection. kfake alone only
-// closes its listener: connected clients would keep a socket that never
-// answers and wait out their request timeouts, whereas with the connections
-// reset a producer sees the outage at once (ingest answers 503) and the port
-// can be listened on again immediately.
+// Close stops the broker. kfake closes every client connection as it shuts
+// down, so a connected producer sees the outage at once (ingest answers 503)
+// instead of waiting out a request timeout, and the port can be listened on
+// again immediately.
 func (e *Embedded) Close() {
 	e.cluster.Close()
-	e.ln.closeConns()
 }
 
-// trackingListener remembers accepted connections so Close can reset them,
-// and reports a dialable address when listening on an unspecified host.
-type trackingListener struct {
+// advertisedListener reports a dialable address when listening on an
+// unspecified host: kfake advertises its listener's address to clients.
+type advertisedListener struct {
 	net.Listener
 	addr net.Addr
-
-	mu     sync.Mutex
-	closed bool
-	conns  map[net.Conn]struct{}
 }
 
-func newTrackingListener(ln net.Listener) *trackingListener {
+func newAdvertisedListener(ln net.Listener) *advertisedListener {
 	addr := ln.Addr()
 	if ta, ok := addr.(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
 		addr = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: ta.Port}
 	}
-	return &trackingListener{Listener: ln, addr: addr, conns: map[net.Conn]struct{}{}}
+	return &advertisedListener{Listener: ln, addr: addr}
 }
 
-func (l *trackingListener) Addr() net.Addr { return l.addr }
-
-func (l *trackingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		c.Close()
-		return nil, net.ErrClosed
-	}
-	tc := &trackedConn{Conn: c, l: l}
-	l.conns[tc] = struct{}{}
-	return tc, nil
-}
-
-func (l *trackingListener) closeConns() {
-	l.mu.Lock()
-	l.closed = true
-	conns := l.conns
-	l.conns = nil
-	l.mu.Unlock()
-	l.Listener.Close()
-	for c := range conns {
-		c.(*trackedConn).Conn.Close()
-	}
-}
-
-func (l *trackingListener) forget(c *trackedConn) {
-	l.mu.Lock()
-	delete(l.conns, c)
-	l.mu.Unlock()
-}
-
-type trackedConn struct {
-	net.Conn
-	l    *trackingListener
-	once sync.Once
-}
-
-func (c *trackedConn) Close() error {
-	c.once.Do(func() { c.l.forget(c) })
-	return c.Conn.Close()
-}
+func (l *advertisedListener) Addr() net.Addr { return l.addr }
