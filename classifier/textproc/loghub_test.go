@@ -3,10 +3,12 @@ package textproc
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -20,36 +22,53 @@ type loghubLine struct {
 	Component string `json:"component"`
 }
 
+// readLoghub returns the sample's lines by system, read once per test binary.
+// Callers must not modify it.
 func readLoghub(t testing.TB) map[string][]loghubLine {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(loghubDir, "*.jsonl"))
+	all, err := loadLoghub()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return all
+}
+
+var loadLoghub = sync.OnceValues(func() (map[string][]loghubLine, error) {
+	files, err := filepath.Glob(filepath.Join(loghubDir, "*.jsonl"))
+	if err != nil {
+		return nil, err
+	}
 	if len(files) == 0 {
-		t.Fatalf("no loghub files under %s", loghubDir)
+		return nil, fmt.Errorf("no loghub files under %s", loghubDir)
 	}
 	out := map[string][]loghubLine{}
 	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
+		if err := readJSONL(f, out); err != nil {
+			return nil, err
 		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			var l loghubLine
-			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-				t.Fatalf("%s: %v", f, err)
-			}
-			out[l.System] = append(out[l.System], l)
-		}
-		if err := sc.Err(); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		fh.Close()
 	}
-	return out
+	return out, nil
+})
+
+func readJSONL(path string, into map[string][]loghubLine) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	sc := bufio.NewScanner(fh)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		var l loghubLine
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			return fmt.Errorf("%s:%d: %w", path, n, err)
+		}
+		into[l.System] = append(into[l.System], l)
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 func systems(all map[string][]loghubLine) []string {
