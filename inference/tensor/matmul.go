@@ -15,6 +15,7 @@ type matmulState struct {
 	rb  int
 
 	act  qact      // x quantised to Q8_0 for Q8_0/Q4_0 weights
+	xp   []int64   // act packed three vectors per int64 (dot_x3.go)
 	xr   []float32 // x rounded to F16/BF16
 	rows [][]float32
 }
@@ -25,8 +26,9 @@ func (s *matmulState) init(p *Pool) {
 }
 
 const (
-	// xTile is how many activation vectors share one pass over the weights.
-	xTile = 8
+	// xTile is how many activation vectors share one pass over the weights;
+	// a multiple of 3 for the packed quantised kernels.
+	xTile = 9
 	// convertRowMin is the tile size from which an F16/BF16 weight row is
 	// widened to float32 once instead of converting inside every dot product.
 	convertRowMin = 3
@@ -75,6 +77,17 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 	case Q8_0, Q4_0:
 		s.act.resize(n * cols)
 		quantizeAct(x[:n*cols], &s.act)
+		if g := n / 3; g > 0 {
+			if cap(s.xp) < g*cols {
+				s.xp = make([]int64, g*cols)
+			}
+			s.xp = s.xp[:g*cols]
+			q := s.act.q
+			for k := 0; k < g; k++ {
+				i := 3 * k
+				packAct3(s.xp[k*cols:(k+1)*cols], q[i*cols:(i+1)*cols], q[(i+1)*cols:(i+2)*cols], q[(i+2)*cols:(i+3)*cols])
+			}
+		}
 	default:
 		panic(fmt.Sprintf("BUG: tensor.MatMul: type %s", w.Type))
 	}
@@ -121,11 +134,24 @@ func (s *matmulState) rowsJob(worker, lo, hi int) {
 					}
 				}
 			case Q8_0:
-				for i := i0; i < i1; i++ {
+				i := i0
+				for ; i+3 <= i1; i += 3 {
+					d0, d1, d2 := a.d[i*nb:(i+1)*nb], a.d[(i+1)*nb:(i+2)*nb], a.d[(i+2)*nb:(i+3)*nb]
+					o0, o1, o2 := dotQ8x3(wr, s.xp[i/3*cols:(i/3+1)*cols], d0, d1, d2)
+					out[i*rows+r], out[(i+1)*rows+r], out[(i+2)*rows+r] = o0, o1, o2
+				}
+				for ; i < i1; i++ {
 					out[i*rows+r] = dotQ8(wr, a.q[i*cols:(i+1)*cols], a.d[i*nb:(i+1)*nb])
 				}
 			case Q4_0:
-				for i := i0; i < i1; i++ {
+				i := i0
+				for ; i+3 <= i1; i += 3 {
+					d0, d1, d2 := a.d[i*nb:(i+1)*nb], a.d[(i+1)*nb:(i+2)*nb], a.d[(i+2)*nb:(i+3)*nb]
+					u0, u1, u2 := a.sum[i*nb:(i+1)*nb], a.sum[(i+1)*nb:(i+2)*nb], a.sum[(i+2)*nb:(i+3)*nb]
+					o0, o1, o2 := dotQ4x3(wr, s.xp[i/3*cols:(i/3+1)*cols], d0, d1, d2, u0, u1, u2)
+					out[i*rows+r], out[(i+1)*rows+r], out[(i+2)*rows+r] = o0, o1, o2
+				}
+				for ; i < i1; i++ {
 					out[i*rows+r] = dotQ4(wr, a.q[i*cols:(i+1)*cols], a.d[i*nb:(i+1)*nb], a.sum[i*nb:(i+1)*nb])
 				}
 			}

@@ -233,3 +233,60 @@ func TestMatMulAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestMatMulPackedExtremes drives the packed three-vector kernels to their
+// lane limits: weights of -128 (possible in a hostile file) and 15-nibbles
+// against activations of ±127, with every sign pattern across the lanes.
+func TestMatMulPackedExtremes(t *testing.T) {
+	const cols, n = 64, 7
+	x := make([]float32, n*cols)
+	for i := 0; i < n; i++ {
+		for c := 0; c < cols; c++ {
+			v := float32(1)
+			if (i+c/QK)%2 == 1 {
+				v = -1
+			}
+			x[i*cols+c] = v // every block quantises to ±127
+		}
+	}
+	q8 := make([]byte, 2*2*34)
+	for i := range q8 {
+		q8[i] = 0x80 // int8 -128
+	}
+	q4 := make([]byte, 2*2*18)
+	for i := range q4 {
+		q4[i] = 0xff // nibbles 15
+	}
+	for _, blk := range []int{0, 1, 2, 3} { // scales 1.0 (0x3c00) and 2.0 (0x4000)
+		q8[blk*34], q8[blk*34+1] = 0, 0x3c+byte(blk%2)*4
+		q4[blk*18], q4[blk*18+1] = 0, 0x3c+byte(blk%2)*4
+	}
+	for _, m := range []*Matrix{{Type: Q8_0, Rows: 2, Cols: cols, Data: q8}, {Type: Q4_0, Rows: 2, Cols: cols, Data: q4}} {
+		want := make([]float32, n*2)
+		MatMulRef(want, m, x, n)
+		got := make([]float32, n*2)
+		p := NewPool(1)
+		p.MatMul(got, m, x, n)
+		p.Close()
+		for k := range got {
+			if got[k] != want[k] {
+				t.Errorf("%s: out[%d] = %g, ref %g", m.Type, k, got[k], want[k])
+			}
+		}
+		// Row 0, vector 0: blocks of sumi = ∓32·128·127 with weight scales 1
+		// and 2 and activation scale fp16(1/127): (2-1)·520192·d_x.
+		if dx := float64(FP16ToFP32(FP32ToFP16(1.0 / 127))); m.Type == Q8_0 && math.Abs(float64(want[0])-520192*dx) > 1e-3 {
+			t.Errorf("q8_0: out[0] = %g, want %g", want[0], 520192*dx)
+		}
+	}
+}
+
+func TestUnpack3(t *testing.T) {
+	for _, v := range [][3]int32{{0, 0, 0}, {-1, 1, -1}, {520192, -520192, 520192}, {-520192, 520192, -520192}, {1<<20 - 1, -(1 << 20), 12345}} {
+		s := int64(v[0]) + int64(v[1])<<laneBits + int64(v[2])<<(2*laneBits)
+		a, b, c := unpack3(s)
+		if a != v[0] || b != v[1] || c != v[2] {
+			t.Errorf("unpack3(pack%v) = %d %d %d", v, a, b, c)
+		}
+	}
+}
