@@ -3,8 +3,6 @@ package ingest
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -146,8 +144,7 @@ type batch struct {
 	buf     []byte   // all encoded values, back to back
 	ends    [][2]int // value i is buf[ends[i][0]:ends[i][1]]
 	lastKey []byte   // records of one service share one key slice
-	enc     *json.Encoder
-	encBuf  bytes.Buffer
+	jr      jsonReader
 }
 
 // add validates and normalises one event and appends its record.
@@ -174,26 +171,18 @@ func (b *batch) add(line int, ev *schemas.LogEvent) *requestError {
 			Line:   line, Limit: "max_records", Max: int64(b.d.maxRecords),
 		}
 	}
-	if b.enc == nil {
-		b.enc = json.NewEncoder(&b.encBuf)
-		// Log lines are full of <, > and &; escaping them only bloats the
-		// record and the classifier's input.
-		b.enc.SetEscapeHTML(false)
-	}
-	b.encBuf.Reset()
-	if err := b.enc.Encode(ev); err != nil {
-		// Reachable only through a ts whose UTC year leaves 0000-9999.
+	start := len(b.buf)
+	var err error
+	if b.buf, err = appendEvent(b.buf, ev); err != nil {
+		b.buf = b.buf[:start]
 		return badLine(line, "cannot encode event: %v", err)
 	}
-	v := bytes.TrimSuffix(b.encBuf.Bytes(), []byte("\n"))
-	if len(v) > b.d.maxEvent {
-		return tooLarge(line, "encoded event", int64(len(v)), "max_event_bytes", int64(b.d.maxEvent))
+	if n := len(b.buf) - start; n > b.d.maxEvent {
+		return tooLarge(line, "encoded event", int64(n), "max_event_bytes", int64(b.d.maxEvent))
 	}
 	if b.lastKey == nil || string(b.lastKey) != ev.Service {
 		b.lastKey = []byte(ev.Service)
 	}
-	start := len(b.buf)
-	b.buf = append(b.buf, v...)
 	b.ends = append(b.ends, [2]int{start, len(b.buf)})
 	b.msgs = append(b.msgs, kafka.Message{Key: b.lastKey})
 	return nil
@@ -281,166 +270,67 @@ func (b *batch) ndjson(body []byte) *requestError {
 // json reads one object or an array of objects; for an array, "line" in
 // errors is the 1-based element number.
 func (b *batch) json(body []byte) *requestError {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	if len(trimmed) == 0 {
+	r := &b.jr
+	r.b, r.pos = body, 0
+	switch r.peek() {
+	case 0:
 		return badRequest("empty body: want a JSON object or array")
+	case '[':
+	default:
+		return b.addJSON(1, body)
 	}
-	if trimmed[0] != '[' {
-		return b.addJSON(1, trimmed)
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	if _, err := dec.Token(); err != nil {
-		return badLine(1, "%s", jsonReason(err))
-	}
-	n := 0
-	for dec.More() {
-		n++
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return badLine(n, "%s", jsonReason(err))
+	r.pos++
+	if r.peek() == ']' {
+		r.pos++
+	} else {
+		for n := 1; ; n++ {
+			r.skipWS()
+			start := r.pos
+			var ev schemas.LogEvent
+			if reason := r.event(&ev); reason != "" {
+				return badLine(n, "%s", reason)
+			}
+			if !utf8.Valid(body[start:r.pos]) {
+				return badLine(n, "not valid UTF-8")
+			}
+			if rerr := b.add(n, &ev); rerr != nil {
+				return rerr
+			}
+			c := r.peek()
+			r.pos++
+			if c == ']' {
+				break
+			}
+			if c != ',' {
+				// A missing comma or a truncated array: blame the element
+				// that should have come next.
+				r.pos--
+				return badLine(n+1, "%s", r.unexpected(`"," or "]"`).reason())
+			}
 		}
-		if rerr := b.addJSON(n, raw); rerr != nil {
-			return rerr
-		}
 	}
-	// The closing bracket; also where a missing comma or a truncated array
-	// shows up.
-	if tok, err := dec.Token(); err != nil {
-		return badLine(n+1, "%s", jsonReason(err))
-	} else if tok != json.Delim(']') {
-		return badLine(n+1, "unexpected %v in array", tok)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return badRequest("unexpected data after the JSON array")
+	if r.peek() != 0 {
+		return badRequest("unexpected data after the JSON array at byte %d", r.pos)
 	}
 	return nil
 }
 
+// addJSON reads one object that must fill raw (an NDJSON line or a whole
+// JSON body).
 func (b *batch) addJSON(line int, raw []byte) *requestError {
 	if !utf8.Valid(raw) {
 		return badLine(line, "not valid UTF-8")
 	}
+	r := &b.jr
+	r.b, r.pos = raw, 0
 	var ev schemas.LogEvent
-	if reason := parseEvent(raw, &ev); reason != "" {
+	if reason := r.event(&ev); reason != "" {
 		return badLine(line, "%s", reason)
 	}
+	if r.peek() != 0 {
+		return badLine(line, "unexpected data after the JSON object at byte %d", r.pos)
+	}
 	return b.add(line, &ev)
-}
-
-// parseEvent decodes one LogEvent object strictly: field names match
-// exactly (encoding/json alone would accept "MESSAGE"), unknown and repeated
-// fields are refused, and nothing may follow the object. It returns the
-// reason for a refusal, or "".
-func parseEvent(raw []byte, ev *schemas.LogEvent) string {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	tok, err := dec.Token()
-	if err != nil {
-		return jsonReason(err)
-	}
-	if tok != json.Delim('{') {
-		return fmt.Sprintf("want a JSON object, got %s", tokenKind(tok))
-	}
-	var seen uint8
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return jsonReason(err)
-		}
-		key, _ := tok.(string) // inside an object, a token here is always a key
-		var bit uint8
-		var dst any
-		switch key {
-		case "message":
-			bit, dst = 1<<0, &ev.Message
-		case "ts":
-			bit, dst = 1<<1, nil
-		case "service":
-			bit, dst = 1<<2, &ev.Service
-		case "host":
-			bit, dst = 1<<3, &ev.Host
-		case "level":
-			bit, dst = 1<<4, &ev.Level
-		case "attrs":
-			bit, dst = 1<<5, &ev.Attrs
-		case "id":
-			bit, dst = 1<<6, &ev.ID
-		default:
-			return fmt.Sprintf("unknown field %q", key)
-		}
-		if seen&bit != 0 {
-			return fmt.Sprintf("duplicate field %q", key)
-		}
-		seen |= bit
-		if key == "ts" {
-			var s *string
-			if err := dec.Decode(&s); err != nil {
-				return fieldReason(key, err)
-			}
-			if s != nil {
-				t, err := time.Parse(time.RFC3339Nano, *s)
-				if err != nil {
-					return fmt.Sprintf("ts %q is not an RFC 3339 time", *s)
-				}
-				ev.TS = t.UTC()
-			}
-			continue
-		}
-		if err := dec.Decode(dst); err != nil {
-			return fieldReason(key, err)
-		}
-	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return jsonReason(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		if err != nil {
-			return jsonReason(err)
-		}
-		return "unexpected data after the JSON object"
-	}
-	return ""
-}
-
-func fieldReason(field string, err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		want := "a string"
-		if field == "attrs" {
-			want = "an object of strings"
-		}
-		return fmt.Sprintf("%s: want %s, got %s", field, want, te.Value)
-	}
-	return jsonReason(err)
-}
-
-func jsonReason(err error) string {
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return "unexpected end of JSON input"
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("invalid JSON at byte %d: %s", se.Offset, se.Error())
-	}
-	return "invalid JSON: " + strings.TrimPrefix(err.Error(), "json: ")
-}
-
-func tokenKind(tok json.Token) string {
-	switch tok.(type) {
-	case json.Delim:
-		if tok == json.Delim('[') {
-			return "an array"
-		}
-		return fmt.Sprintf("%v", tok)
-	case string:
-		return "a string"
-	case float64, json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	}
-	return fmt.Sprintf("%T", tok)
 }
 
 func isBlank(l []byte) bool {

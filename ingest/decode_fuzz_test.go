@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -9,7 +10,9 @@ import (
 
 // FuzzDecode feeds arbitrary bodies through every decoder. Each input must
 // either yield records that are valid LogEvents, or a 4xx refusal; never a
-// panic, a 5xx, or records together with an error.
+// panic, a 5xx, or records together with an error. Against encoding/json as
+// the oracle: an accepted JSON body or NDJSON line is valid JSON, and a
+// single accepted object decodes to the same fields.
 func FuzzDecode(f *testing.F) {
 	cts := []string{"application/json", "application/x-ndjson", "text/plain", "text/plain; charset=latin1", "image/png"}
 	encs := []string{"", "gzip"}
@@ -60,6 +63,39 @@ func FuzzDecode(f *testing.F) {
 			}
 			if len(m.Key) == 0 {
 				t.Fatalf("record %d has no key", i)
+			}
+		}
+		if r.contentEncoding != "" {
+			return
+		}
+		switch r.contentType {
+		case "application/json":
+			if !json.Valid(body) {
+				t.Fatalf("accepted invalid JSON %q", body)
+			}
+			if trimmed := bytes.TrimLeft(body, " \t\r\n"); trimmed[0] == '{' {
+				var want, got schemas.LogEvent
+				if err := json.Unmarshal(body, &want); err != nil {
+					t.Fatalf("encoding/json refuses what we accepted: %v", err)
+				}
+				if err := json.Unmarshal(msgs[0].Value, &got); err != nil {
+					t.Fatal(err)
+				}
+				if got.Message != want.Message || got.Host != want.Host || got.Level != want.Level || got.ID != want.ID ||
+					(want.Service != "" && got.Service != want.Service) || (!want.TS.IsZero() && !got.TS.Equal(want.TS)) {
+					t.Fatalf("decoded %+v, encoding/json says %+v", got, want)
+				}
+				for k, v := range got.Attrs {
+					if want.Attrs[k] != v {
+						t.Fatalf("attrs[%q] = %q, encoding/json says %q", k, v, want.Attrs[k])
+					}
+				}
+			}
+		case "application/x-ndjson":
+			for _, l := range bytes.Split(body, []byte("\n")) {
+				if len(bytes.TrimSpace(l)) > 0 && !json.Valid(l) {
+					t.Fatalf("accepted invalid NDJSON line %q", l)
+				}
 			}
 		}
 	})

@@ -90,6 +90,11 @@ func TestDecodeAccepts(t *testing.T) {
 		schemas.LogEvent{Message: "m", TS: ts, Host: "h", Level: "WARN", Attrs: map[string]string{"k": "v"}, ID: "x1", Service: "api"})
 	f("application/json", `{"message":"m","ts":null,"service":null}`, ev("m"))
 	f("application/json", `{"message":"caf\u00e9 \ud83d\ude00"}`, ev("café 😀"))
+	f("application/json", `{"message":"q\"b\\s\/ n\n t\t r\r b\b f\f \u00e9\ud83d\ude00 lone \ud800 x \u2028"}`,
+		ev("q\"b\\s/ n\n t\t r\r b\b f\f é😀 lone \ufffd x \u2028"))
+	f("application/json", ` { "message" : "a" , "attrs" : { "k" : "v" , "gone" : null } , "host" : null } `,
+		schemas.LogEvent{Message: "a", Attrs: map[string]string{"k": "v"}})
+	f("application/json", `[ {"message":"a"} , {"message":"b"} ]`, ev("a"), ev("b"))
 	f("application/x-ndjson", "{\"message\":\"a\"}\n\n  \n{\"message\":\"b\"}\r\n", ev("a"), ev("b"))
 	f("application/x-ndjson", `{"message":"no newline at end"}`, ev("no newline at end"))
 	f("text/plain", "line one\r\nline two\n\nline three", ev("line one"), ev("line two"), ev("line three"))
@@ -166,7 +171,15 @@ func TestDecodeRefuses(t *testing.T) {
 
 	// Fields.
 	f(js, "", `{"message":1}`, 400, 1, "message: want a string, got number")
-	f(js, "", `{"message":"a","attrs":{"k":1}}`, 400, 1, "attrs: want an object of strings")
+	f(js, "", `{"message":"a","attrs":{"k":1}}`, 400, 1, `attrs["k"]: want a string, got number`)
+	f(js, "", `{"message":"a","attrs":{"k":"v",}}`, 400, 1, "want a field name")
+	f(js, "", `{"message":"a",}`, 400, 1, "want a field name")
+	f(js, "", `{"message":"a" "level":"x"}`, 400, 1, `want "," or "}"`)
+	f(js, "", `{"message":"a\x"}`, 400, 1, "invalid escape")
+	f(js, "", `{"message":"a\u12"}`, 400, 1, `invalid \u escape`)
+	f(js, "", "{\"message\":\"a\nb\"}", 400, 1, "control character")
+	f(js, "", `{"message":"a}`, 400, 1, "unterminated string")
+	f(js, "", `{"message":tru}`, 400, 1, "want a value")
 	f(js, "", `{"message":"a","attrs":"k"}`, 400, 1, "attrs: want an object of strings, got string")
 	f(js, "", `{"message":"a","host":true}`, 400, 1, "host: want a string, got bool")
 	f(js, "", `{}`, 400, 1, "message is required")
@@ -229,5 +242,37 @@ func TestDecodeSharesKeysPerService(t *testing.T) {
 	}
 	if cap(msgs[0].Value) != len(msgs[0].Value) {
 		t.Fatal("a value must be capped so appending to it cannot overwrite the next one")
+	}
+}
+
+// TestAppendEventMatchesEncodingJSON: our writer and encoding/json must
+// produce values that decode to the same event.
+func TestAppendEventMatchesEncodingJSON(t *testing.T) {
+	evs := []schemas.LogEvent{
+		{Message: "plain"},
+		{Message: "esc \" \\ / \n\r\t\b\f \x01 \x1f <&> é 😀 \u2028\u2029", TS: testNow.Add(123456789), Service: "s", Host: "h", Level: "l",
+			Attrs: map[string]string{"b": "2", "a": "1\n", "": "empty key"}, ID: "id"},
+		{Message: "offset", TS: time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("x", 3600))},
+	}
+	for _, ev := range evs {
+		got, err := appendEvent(nil, &ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !json.Valid(got) {
+			t.Fatalf("appendEvent(%+v) = %s: not JSON", ev, got)
+		}
+		var back schemas.LogEvent
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(ev)
+		again, _ := json.Marshal(back)
+		if string(want) != string(again) {
+			t.Fatalf("round trip changed the event:\n got %s\nwant %s", again, want)
+		}
+	}
+	if _, err := appendEvent(nil, &schemas.LogEvent{Message: "m", TS: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}); err == nil {
+		t.Fatal("year 10000 must not encode")
 	}
 }

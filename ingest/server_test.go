@@ -29,7 +29,7 @@ const (
 // env is one embedded broker, one writer and one ingest server on a real
 // listener.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	kafka  *broker.Embedded
 	addr   string // broker address, fixed for the test so it can restart
 	writer *kafka.Writer
@@ -38,7 +38,7 @@ type env struct {
 	url    string // http://127.0.0.1:port
 }
 
-func startBroker(t *testing.T, addr string) *broker.Embedded {
+func startBroker(t testing.TB, addr string) *broker.Embedded {
 	t.Helper()
 	k, err := broker.StartEmbedded(addr, broker.TopicSpec{Name: testTopic, Partitions: testPartitions})
 	if err != nil {
@@ -47,7 +47,7 @@ func startBroker(t *testing.T, addr string) *broker.Embedded {
 	return k
 }
 
-func newEnv(t *testing.T, cfg Config) *env {
+func newEnv(t testing.TB, cfg Config) *env {
 	t.Helper()
 	e := &env{t: t}
 	e.kafka = startBroker(t, "127.0.0.1:0")
@@ -135,7 +135,7 @@ func (e *env) do(req *http.Request) response {
 }
 
 // endOffsets returns the next offset of every partition of the topic.
-func endOffsets(t *testing.T, addr string) [testPartitions]int64 {
+func endOffsets(t testing.TB, addr string) [testPartitions]int64 {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -159,7 +159,7 @@ func endOffsets(t *testing.T, addr string) [testPartitions]int64 {
 }
 
 // readRange reads the records between two sets of end offsets.
-func readRange(t *testing.T, addr string, from, to [testPartitions]int64) []kafka.Message {
+func readRange(t testing.TB, addr string, from, to [testPartitions]int64) []kafka.Message {
 	t.Helper()
 	var out []kafka.Message
 	for p := range testPartitions {
@@ -533,7 +533,7 @@ func TestNewConfigErrors(t *testing.T) {
 	}
 }
 
-func metricValue(t *testing.T, reg *prometheus.Registry, name, code string) float64 {
+func metricValue(t testing.TB, reg *prometheus.Registry, name, code string) float64 {
 	t.Helper()
 	mfs, err := reg.Gather()
 	if err != nil {
