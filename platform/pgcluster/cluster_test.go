@@ -60,6 +60,7 @@ func execSQL(t *testing.T, ctx context.Context, url string, sqls ...string) {
 
 func TestThrowawayCluster(t *testing.T) {
 	needBinaries(t)
+	t.Parallel()
 	ctx := ctxT(t)
 	c, err := Start(ctx, Options{BinDir: os.Getenv("PG_BIN")})
 	if err != nil {
@@ -123,6 +124,7 @@ func TestThrowawayCluster(t *testing.T) {
 // where that pid now names an unrelated live process.
 func TestPersistentRestart(t *testing.T) {
 	needBinaries(t)
+	t.Parallel()
 	ctx := ctxT(t)
 	dir := filepath.Join(t.TempDir(), "pg")
 	if os.Geteuid() == 0 {
@@ -247,6 +249,7 @@ func TestBadOptions(t *testing.T) {
 
 func TestNotEmptyDataDirRefused(t *testing.T) {
 	needBinaries(t)
+	t.Parallel()
 	d, err := os.MkdirTemp("", "pgcluster-test-")
 	if err != nil {
 		t.Fatal(err)
