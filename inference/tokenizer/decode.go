@@ -132,7 +132,7 @@ func (t *Tokenizer) DecodeWith(ids []int32, opts DecodeOptions) string {
 	if opts.RemoveSpecial && t.addEOS && len(ids) > 0 && ids[len(ids)-1] == t.eos {
 		ids = ids[:len(ids)-1]
 	}
-	var buf []byte
+	buf := make([]byte, 0, 4*len(ids))
 	for _, id := range ids {
 		p := t.renderable(id, opts.Special)
 		if removeSpace && len(p) > 0 && p[0] == ' ' {

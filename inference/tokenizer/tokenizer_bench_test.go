@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchLines reads the first 12 raw lines of each Loghub system: a few KB of
@@ -36,6 +37,14 @@ func benchLines(b *testing.B) []string {
 	return lines
 }
 
+// reportCPU adds "cpu-MB/s": bytes per CPU second spent by the process while
+// the benchmark loop ran.
+func reportCPU(b *testing.B, start time.Duration, bytesPerOp int) {
+	if cpu := processCPUTime() - start; cpu > 0 && b.N > 0 {
+		b.ReportMetric(float64(bytesPerOp)*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
+	}
+}
+
 func BenchmarkEncode(b *testing.B) {
 	lines := benchLines(b)
 	blob := strings.Join(lines, "\n")
@@ -45,11 +54,13 @@ func BenchmarkEncode(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(blob)))
 			var ids []int32
+			start := processCPUTime()
 			for b.Loop() {
 				for _, l := range lines {
 					ids = tok.AppendEncode(ids[:0], l, EncodeOptions{})
 				}
 			}
+			reportCPU(b, start, len(blob))
 		})
 		cold := freshTokenizer(b, "vocab/ggml-vocab-"+v+".gguf")
 		cold.cache = nil
@@ -57,18 +68,22 @@ func BenchmarkEncode(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(blob)))
 			var ids []int32
+			start := processCPUTime()
 			for b.Loop() {
 				for _, l := range lines {
 					ids = cold.AppendEncode(ids[:0], l, EncodeOptions{})
 				}
 			}
+			reportCPU(b, start, len(blob))
 		})
 		b.Run(v+"/blob", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(blob)))
+			start := processCPUTime()
 			for b.Loop() {
 				tok.Encode(blob, EncodeOptions{})
 			}
+			reportCPU(b, start, len(blob))
 		})
 	}
 }
@@ -80,7 +95,9 @@ func BenchmarkDecode(b *testing.B) {
 	ids := tok.Encode(blob, EncodeOptions{})
 	b.ReportAllocs()
 	b.SetBytes(int64(len(blob)))
+	start := processCPUTime()
 	for b.Loop() {
 		tok.Decode(ids)
 	}
+	reportCPU(b, start, len(blob))
 }
