@@ -33,3 +33,24 @@ func byteEncode(dst []byte, raw string) []byte {
 	}
 	return dst
 }
+
+// ByteLevelEncode returns the GPT-2 text form of raw bytes, the spelling
+// byte-level BPE vocabularies and merges use (a space is "Ġ", a newline
+// "Ċ"). A BPE trainer writes its tokens and merges in this form.
+func ByteLevelEncode(raw []byte) string {
+	return string(byteEncode(make([]byte, 0, 2*len(raw)), string(raw)))
+}
+
+// ByteLevelDecode undoes ByteLevelEncode; ok is false if text holds a
+// character outside the byte mapping.
+func ByteLevelDecode(text string) (raw []byte, ok bool) {
+	raw = make([]byte, 0, len(text))
+	for _, r := range text {
+		b, found := runeToByte[r]
+		if !found {
+			return raw, false
+		}
+		raw = append(raw, b)
+	}
+	return raw, true
+}

@@ -1,9 +1,11 @@
 package tokenizer
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // tinyBPE is a hand-made byte-level vocabulary: the 256 byte tokens (id ==
@@ -146,5 +148,26 @@ func TestSPMPrefixAfterSpecial(t *testing.T) {
 		if tok.IsControl(id) || id == tok.UNK() {
 			t.Errorf("special text without ParseSpecial produced %d", id)
 		}
+	}
+}
+
+func TestByteLevel(t *testing.T) {
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	enc := ByteLevelEncode(all)
+	if n := utf8.RuneCountInString(enc); n != 256 {
+		t.Fatalf("256 bytes encode to %d characters", n)
+	}
+	if got := ByteLevelEncode([]byte(" hello\n")); got != "Ġhello\u010a" {
+		t.Errorf("ByteLevelEncode = %q", got)
+	}
+	raw, ok := ByteLevelDecode(enc)
+	if !ok || !bytes.Equal(raw, all) {
+		t.Errorf("ByteLevelDecode round trip failed: ok=%v", ok)
+	}
+	if _, ok := ByteLevelDecode("a b"); ok {
+		t.Error("a literal space is outside the mapping")
 	}
 }
