@@ -63,7 +63,7 @@ func (m *Model) Forward(b *Batch, kv KV) ([]float32, error) {
 			return nil, fmt.Errorf("model: batch entry %d: token %d out of range [0, %d)", i, e.Token, c.NVocab)
 		}
 		if err := kv.Prepare(int(e.Seq), int(e.Pos)); err != nil {
-			return nil, fmt.Errorf("batch entry %d: %w", i, err)
+			return nil, fmt.Errorf("model: batch entry %d: %w", i, err)
 		}
 		if e.Logits {
 			s.out = append(s.out, i)

@@ -6,8 +6,10 @@ import "fmt"
 // Config.KVDim() floats: the NHeadKV heads of one position, RoPE applied to
 // the keys. Forward calls Prepare for every batch entry before computing
 // anything, then per layer Store for every entry, then Key/Value for the
-// positions each entry attends to. The slices returned by Key and Value are
-// read only and need to stay valid only until the next Store.
+// positions each entry attends to. Key and Value are called from several
+// pool goroutines at once (never concurrently with Store or Prepare), so they
+// must be safe for concurrent readers. The slices they return are read only
+// and need to stay valid only until the next Store.
 type KV interface {
 	// Prepare reports whether (seq, pos) can be stored, making room if the
 	// store allocates on demand.
@@ -51,10 +53,10 @@ func (c *Cache) MaxTokens() int { return c.maxTokens }
 // Prepare checks that (seq, pos) fits.
 func (c *Cache) Prepare(seq, pos int) error {
 	if seq < 0 || seq >= c.maxSeqs {
-		return fmt.Errorf("model: sequence %d out of range [0, %d)", seq, c.maxSeqs)
+		return fmt.Errorf("kv cache: sequence %d out of range [0, %d)", seq, c.maxSeqs)
 	}
 	if pos < 0 || pos >= c.maxTokens {
-		return fmt.Errorf("model: position %d of sequence %d out of range [0, %d)", pos, seq, c.maxTokens)
+		return fmt.Errorf("kv cache: position %d of sequence %d out of range [0, %d)", pos, seq, c.maxTokens)
 	}
 	return nil
 }

@@ -87,8 +87,9 @@ type genOptions struct {
 }
 
 // generate runs the prompt as batches of up to MaxBatch tokens, then one
-// token per step until maxTokens or the end-of-sequence token (which is kept
-// as the last token, as llama.cpp reports it).
+// token per step until maxTokens or an end-of-generation token (EOS, EOT,
+// <|im_end|>, ... as the tokenizer derives them), which is kept as the last
+// token, as llama.cpp reports it.
 func generate(ctx context.Context, m *model.Model, prompt []int32, o genOptions) (*generateResult, error) {
 	cfg := m.Config()
 	tok := m.Tokenizer()
@@ -125,7 +126,6 @@ func generate(ctx context.Context, m *model.Model, prompt []int32, o genOptions)
 	}
 	rng := rand.New(rand.NewPCG(o.seed, 0x9e3779b97f4a7c15))
 	lp := make([]float64, cfg.NVocab)
-	eos := tok.EOS()
 	for pos := len(prompt); ; pos++ {
 		logSoftmax(lp, logits)
 		if o.topK > 0 {
@@ -138,8 +138,8 @@ func generate(ctx context.Context, m *model.Model, prompt []int32, o genOptions)
 			next = sample(rng, logits, o.temperature)
 		}
 		res.Tokens = append(res.Tokens, next)
-		if next == eos {
-			res.Stop = "eos"
+		if tok.IsEOG(next) {
+			res.Stop = "eog"
 			break
 		}
 		if len(res.Tokens) == o.maxTokens {
@@ -155,7 +155,7 @@ func generate(ctx context.Context, m *model.Model, prompt []int32, o genOptions)
 		}
 	}
 	text := res.Tokens
-	if res.Stop == "eos" {
+	if res.Stop == "eog" {
 		text = text[:len(text)-1]
 	}
 	res.Text = tok.Decode(text)
