@@ -16,6 +16,11 @@
 //     float32 the way ggml's rope cache does.
 //
 // MatMulRef is the straightforward oracle; Pool.MatMul is the fast path that
-// splits output rows over persistent worker goroutines. The fast kernels live
-// in dot_*.go so that assembly versions can replace them per architecture.
+// splits output rows over persistent worker goroutines, prepares x once per
+// call into pool scratch (no allocation per call), and walks the activation
+// vectors in tiles so a weight row is reused from L1. The kernels are pure Go
+// and live in dot_*.go so that assembly versions can replace them per
+// architecture: hand-unrolled int32 block sums for one vector (dot_q8.go,
+// dot_q4.go), and for batches three activation vectors packed into one int64
+// so that each 64-bit multiply does three products (dot_x3.go).
 package tensor

@@ -6,9 +6,12 @@ import (
 	"unsafe"
 )
 
-// bytesAsF32 views little-endian F32 tensor bytes as []float32 without a copy
-// when the platform is little-endian and the bytes are 4-aligned, as mapped
-// GGUF data is; otherwise it decodes into a new slice.
+// AsFloat32 returns F32 tensor bytes (little-endian) as []float32: a view
+// sharing b's memory when the platform is little-endian and b is 4-byte
+// aligned (as GGUF tensor data is), otherwise a decoded copy. A view of a
+// read-only memory-mapped file must not be written to.
+func AsFloat32(b []byte) []float32 { return bytesAsF32(b) }
+
 func bytesAsF32(b []byte) []float32 {
 	if len(b) == 0 {
 		return nil

@@ -39,7 +39,8 @@ const (
 // rounded to F16/BF16) into pool scratch. Quantised results equal MatMulRef's
 // exactly (same integer block sums, same float32 accumulation order); F32,
 // F16 and BF16 results are accumulated in float32 with several partial sums
-// and differ from MatMulRef's float64 sums by rounding only.
+// and differ from MatMulRef's float64 sums by rounding only. out must not
+// overlap x.
 func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 	rb := checkMatMul(out, w, x, n)
 	if n == 0 || w.Rows == 0 {

@@ -176,3 +176,20 @@ func TestQuantizeActMatchesRef(t *testing.T) {
 		t.Errorf("%d of %d values differ between the quantisers", diff, len(x))
 	}
 }
+
+func TestAsFloat32(t *testing.T) {
+	want := []float32{1.5, -2, 0, float32(math.Inf(1))}
+	b := make([]byte, 4*len(want)+1)
+	for _, off := range []int{0, 1} { // aligned view and unaligned copy
+		Quantize(F32, want, b[off:])
+		got := AsFloat32(b[off : off+16])
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("offset %d: got %v, want %v", off, got, want)
+			}
+		}
+	}
+	if AsFloat32(nil) != nil {
+		t.Error("AsFloat32(nil) is not nil")
+	}
+}
