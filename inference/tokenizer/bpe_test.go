@@ -12,7 +12,7 @@ func TestSmallAndHeapPathsAgree(t *testing.T) {
 	alpha := []string{"e", "r", "in", "t", "ion", " ", "  ", "\n", "s", "-", "=", "0", "é", "\xff", "th", "ing"}
 	rng := rand.New(rand.NewSource(7))
 	st := new(encodeState)
-	for it := 0; it < 3000; it++ {
+	for it := 0; it < 800; it++ {
 		var b []byte
 		for n := 2 + rng.Intn(smallPiece-1); len(b) < n; {
 			b = append(b, alpha[rng.Intn(len(alpha))]...)

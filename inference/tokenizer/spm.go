@@ -10,10 +10,14 @@ import "fmt"
 
 type spmModel struct {
 	byteTok [256]int32 // byte-fallback token of each byte, -1 if none
+	maxLen  int        // longest token text in bytes: longer pairs cannot merge
 }
 
 func newSPM(t *Tokenizer) *spmModel {
 	m := &spmModel{}
+	for _, s := range t.texts {
+		m.maxLen = max(m.maxLen, len(s))
+	}
 	for b := 0; b < 256; b++ {
 		m.byteTok[b] = -1
 		if id, ok := t.toID[fmt.Sprintf("<0x%02X>", b)]; ok {
@@ -60,6 +64,9 @@ func (t *Tokenizer) encodeSPM(st *encodeState, dst []int32, text []byte) []int32
 	h := st.sheap[:0]
 	push := func(l, r int32) {
 		if l < 0 || r < 0 {
+			return
+		}
+		if int(syms[r].end-syms[l].start) > t.spm.maxLen {
 			return
 		}
 		s := text[syms[l].start:syms[r].end]
