@@ -334,7 +334,7 @@ func TestBench(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v in %q", err, out)
 	}
-	if !(r.PPTokensPerS > 0) || !(r.TGTokensPerS > 0) || len(r.PPRepsPerS) != 2 || r.Threads != 1 {
+	if !(r.PPTokensPerS > 0) || !(r.TGTokensPerS > 0) || !(r.PPTokensPerCPUS > 0) || len(r.PPRepsPerS) != 2 || r.Threads != 1 {
 		t.Errorf("bench: %+v", r)
 	}
 }
