@@ -137,7 +137,8 @@ func (m *masker) punct(i int) int {
 	case '-':
 		// A minus sign only where it cannot be a hyphen: "init 1 -2",
 		// "blk_-69...", "vCores:-17"; never in "R02-M1".
-		if !prevAlnum && i+1 < len(s) && isDigit(s[i+1]) {
+		if !prevAlnum && i+1 < len(s) && isDigit(s[i+1]) &&
+			!(s[i+1] == '0' && i+3 < len(s) && s[i+2]|0x20 == 'x' && isHex(s[i+3])) {
 			return m.number(i, i+1)
 		}
 	case ':':

@@ -69,6 +69,7 @@ func TestMask(t *testing.T) {
 	f("iar 00106570 dear 0010a5c4", "iar <HEX> dear <HEX>")
 	f("deadbeef facade cafe1234", "deadbeef facade <HEX>")
 	f("0x5g", "<NUM>x<NUM>g")
+	f("offset -0x1f", "offset -<HEX>")
 
 	// <EMAIL>
 	f("(bhcompile@bugs.build.redhat.com) gcc", "(<EMAIL>) gcc")
