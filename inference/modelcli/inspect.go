@@ -88,7 +88,8 @@ func inspect(path string, f *gguf.File) *inspectResult {
 		res.FileBytes = st.Size()
 	}
 	res.Architecture, _ = f.String("general.architecture")
-	if cfg, err := model.ConfigFromGGUF(f); err == nil {
+	// A vocabulary-only file has hyper-parameters but nothing to run.
+	if cfg, err := model.ConfigFromGGUF(f); err == nil && len(f.Tensors) > 0 {
 		if ti, ok := f.Tensor("token_embd.weight"); ok && len(ti.Dims) == 2 {
 			cfg.NVocab = int(ti.Dims[1])
 		}
