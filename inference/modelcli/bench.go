@@ -14,23 +14,23 @@ import (
 const benchUsage = "--model M [--threads T] [--pp 128] [--tg 64] [--reps 3] [--format json|text]"
 
 type benchResult struct {
-	Model         string    `json:"model"`
-	Threads       int       `json:"threads"`
-	PP            int       `json:"pp"`
-	TG            int       `json:"tg"`
-	Reps          int       `json:"reps"`
-	PPTokensPerS  float64   `json:"pp_tokens_per_s"`
-	TGTokensPerS  float64   `json:"tg_tokens_per_s"`
-	PPRepsPerS    []float64 `json:"pp_reps_tokens_per_s"`
-	TGRepsPerS    []float64 `json:"tg_reps_tokens_per_s"`
+	Model        string    `json:"model"`
+	Threads      int       `json:"threads"`
+	PP           int       `json:"pp"`
+	TG           int       `json:"tg"`
+	Reps         int       `json:"reps"`
+	PPTokensPerS float64   `json:"pp_tokens_per_s"`
+	TGTokensPerS float64   `json:"tg_tokens_per_s"`
+	PPRepsPerS   []float64 `json:"pp_reps_tokens_per_s"`
+	TGRepsPerS   []float64 `json:"tg_reps_tokens_per_s"`
 	// Tokens per CPU-second of the whole process (median over reps): on a
 	// machine shared with other work this tracks the engine's own speed
 	// better than wall time. Multiply by the threads for an uncontended
 	// estimate when the threads scale.
 	PPTokensPerCPUS float64 `json:"pp_tokens_per_cpu_s"`
 	TGTokensPerCPUS float64 `json:"tg_tokens_per_cpu_s"`
-	WeightsMiB    float64   `json:"weights_mib"`
-	ParamsMillion float64   `json:"params_million"`
+	WeightsMiB      float64 `json:"weights_mib"`
+	ParamsMillion   float64 `json:"params_million"`
 }
 
 // runBench measures like `llama-bench -p PP -n TG`: pp is one batch of PP
