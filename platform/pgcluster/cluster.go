@@ -126,6 +126,9 @@ func (c *Cluster) startIn(ctx context.Context, opts Options) error {
 	}
 	if !initialised {
 		if err := c.initdb(ctx, opts.Durable); err != nil {
+			// A half-written data dir would make every later Start refuse
+			// the directory as "not empty".
+			os.RemoveAll(c.dataDir)
 			return err
 		}
 	} else if c.cred != nil {
