@@ -1,8 +1,10 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -26,12 +28,16 @@ func (s *Server) handleLogs(c *fiber.Ctx) error {
 }
 
 func (s *Server) serveLogs(c *fiber.Ctx, now time.Time) (int, error) {
+	// The body is read before anything else so that every answer leaves
+	// the connection clean for the next request (see readBody).
+	body, rerr := s.readBody(c)
+	if rerr != nil {
+		return rerr.Status, writeError(c, rerr)
+	}
+	s.m.bytes.Add(float64(len(body)))
 	if rerr := s.authorize(c.Get(fiber.HeaderAuthorization)); rerr != nil {
 		return rerr.Status, writeError(c, rerr)
 	}
-	// Request().Body, not c.Body: Fiber's c.Body gunzips without a limit.
-	body := c.Request().Body()
-	s.m.bytes.Add(float64(len(body)))
 
 	service := c.Query("service")
 	if service == "" {
@@ -78,6 +84,41 @@ func (s *Server) serveLogs(c *fiber.Ctx, now time.Time) (int, error) {
 	s.m.records.Add(float64(len(msgs)))
 	return http.StatusAccepted, c.Status(http.StatusAccepted).JSON(fiber.Map{"accepted": len(msgs)})
 }
+
+// readBody returns the raw (still compressed) body, at most MaxBodyBytes.
+//
+// Bodies within BodyLimit with a Content-Length arrive fully read. Larger
+// ones, and chunked ones, arrive as a stream (StreamRequestBody). Never call
+// Request().Body() on a stream: it reads to the end without limit; and never
+// c.Body(): it gunzips without limit. An over-limit stream is drained up to
+// overLimitDrain more bytes so a client that is still uploading gets to read
+// the 413; past that the connection is closed, since the unread rest would
+// otherwise be parsed as the next request.
+func (s *Server) readBody(c *fiber.Ctx) ([]byte, *requestError) {
+	req := c.Request()
+	if !req.IsBodyStream() {
+		return req.Body(), nil
+	}
+	max := s.cfg.MaxBodyBytes
+	stream := req.BodyStream()
+	var buf bytes.Buffer
+	n, err := io.Copy(&buf, io.LimitReader(stream, max+1))
+	if err != nil {
+		c.Context().SetConnectionClose()
+		return nil, badRequest("reading the request body: %v", err)
+	}
+	if n <= max {
+		return buf.Bytes(), nil
+	}
+	if _, err := io.CopyN(io.Discard, stream, overLimitDrain*max); err != io.EOF {
+		c.Context().SetConnectionClose()
+	}
+	return nil, tooLarge(0, "request body", 0, "max_body_bytes", max)
+}
+
+// overLimitDrain, times MaxBodyBytes, is how much of an over-limit body is
+// read and discarded so the client sees the 413 instead of a reset.
+const overLimitDrain = 2
 
 // checkService returns why s cannot be a service name, or "".
 func checkService(s string) string {

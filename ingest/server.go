@@ -86,7 +86,15 @@ func New(cfg Config, p Producer, logger *slog.Logger, reg prometheus.Registerer)
 		IdleTimeout:           cfg.IdleTimeout,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.errorHandler,
+		// Streaming lets handleLogs read past BodyLimit and answer 413
+		// itself; without it fasthttp refuses an over-limit Content-Length
+		// by closing the socket mid-upload, and clients see a reset instead
+		// of the 413. See readBody.
+		StreamRequestBody: true,
+		StrictRouting:     true,
+		CaseSensitive:     true,
 	})
+	s.app.Use(s.refuseStreamedBodies)
 	s.app.Post(logsPath, s.handleLogs)
 	for path, h := range cfg.Extra {
 		fh := adaptor.HTTPHandler(h)
@@ -117,6 +125,20 @@ func (s *Server) Serve(ln net.Listener) error {
 // the caller's to close afterwards.
 func (s *Server) Shutdown(ctx context.Context) error {
 	return s.app.ShutdownWithContext(ctx)
+}
+
+// refuseStreamedBodies guards every route but POST /v1/logs. With
+// StreamRequestBody, fasthttp hands over bodies past BodyLimit (and all
+// chunked ones) as unread streams: a handler that reads Body() would buffer
+// it without limit (Fiber's net/http adaptor does), and one that ignores it
+// leaves the rest on the connection to be parsed as the next request. Such
+// requests are refused and their connection closed.
+func (s *Server) refuseStreamedBodies(c *fiber.Ctx) error {
+	if c.Request().IsBodyStream() && (c.Path() != logsPath || c.Method() != fiber.MethodPost) {
+		c.Context().SetConnectionClose()
+		return tooLarge(0, "request body", 0, "max_body_bytes", s.cfg.MaxBodyBytes)
+	}
+	return c.Next()
 }
 
 // errorHandler renders every error as JSON, including the ones Fiber and
