@@ -26,7 +26,7 @@ import (
 // Topics names the three Kafka topics of the pipeline.
 type Topics struct {
 	Raw, Classified, DLQ string
-	Partitions          int
+	Partitions           int
 }
 
 // DefaultTopics are the names DESIGN.md gives.

@@ -113,12 +113,12 @@ func runIngest(ctx context.Context, args []string, s *stdio) int {
 func runClassify(ctx context.Context, args []string, s *stdio) int {
 	fs := config.NewFlagSet("classify", "logsift classify: consumes logs.raw, labels each line with the model, writes PostgreSQL and logs.classified.")
 	var (
-		kf      kafkaFlags
-		dbURL   string
-		addr    string
-		model   string
-		wc      classifier.Config
-		lf      logFlags
+		kf    kafkaFlags
+		dbURL string
+		addr  string
+		model string
+		wc    classifier.Config
+		lf    logFlags
 	)
 	kf.register(fs)
 	fs.String(&dbURL, "database-url", "", "PostgreSQL connection string (required)")
