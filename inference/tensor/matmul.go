@@ -92,7 +92,9 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 	default:
 		panic(fmt.Sprintf("BUG: tensor.MatMul: type %s", w.Type))
 	}
-	p.run(w.Rows, s.job)
+	// About eight pieces per thread: enough to even out a descheduled
+	// worker, few enough that each piece still reuses its x tiles.
+	p.runDynamic(w.Rows, max(4, w.Rows/(8*p.threads)), s.job)
 	s.out, s.w, s.x = nil, nil, nil
 }
 

@@ -3,6 +3,7 @@ package tensor
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Pool runs data-parallel loops on a fixed set of worker goroutines started
@@ -24,6 +25,8 @@ type Pool struct {
 	job    func(worker, lo, hi int)
 	jobN   int
 	chunks int
+	grain  int          // > 0: dynamic scheduling in pieces of grain (runDynamic)
+	next   atomic.Int64 // next piece to hand out in dynamic scheduling
 
 	userFn  func(lo, hi int)
 	userJob func(worker, lo, hi int) // bound once: calling userFn without a per-call closure
@@ -53,9 +56,24 @@ func (p *Pool) Threads() int { return p.threads }
 
 func (p *Pool) worker(id int, wake <-chan struct{}) {
 	for range wake {
-		lo, hi := chunk(p.jobN, p.chunks, id)
-		p.job(id, lo, hi)
+		if p.grain > 0 {
+			p.takePieces(id)
+		} else {
+			lo, hi := chunk(p.jobN, p.chunks, id)
+			p.job(id, lo, hi)
+		}
 		p.wg.Done()
+	}
+}
+
+// takePieces runs pieces of the current dynamic job until none are left.
+func (p *Pool) takePieces(id int) {
+	for {
+		lo := int(p.next.Add(1)-1) * p.grain
+		if lo >= p.jobN {
+			return
+		}
+		p.job(id, lo, min(p.jobN, lo+p.grain))
 	}
 }
 
@@ -83,7 +101,7 @@ func (p *Pool) run(n int, job func(worker, lo, hi int)) {
 		job(0, 0, n)
 		return
 	}
-	p.job, p.jobN, p.chunks = job, n, chunks
+	p.job, p.jobN, p.chunks, p.grain = job, n, chunks, 0
 	p.wg.Add(chunks - 1)
 	for k := 1; k < chunks; k++ {
 		p.wake[k-1] <- struct{}{}
@@ -92,6 +110,31 @@ func (p *Pool) run(n int, job func(worker, lo, hi int)) {
 	job(0, lo, hi)
 	p.wg.Wait()
 	p.job = nil
+}
+
+// runDynamic runs job over [0,n) in pieces of grain handed out on demand, so
+// that a goroutine delayed by the OS (a shared machine, a noisy neighbour)
+// leaves its remaining pieces to the others instead of stalling the call.
+func (p *Pool) runDynamic(n, grain int, job func(worker, lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	grain = max(grain, 1)
+	pieces := (n + grain - 1) / grain
+	helpers := min(p.threads, pieces) - 1
+	if helpers <= 0 || p.closed {
+		job(0, 0, n)
+		return
+	}
+	p.job, p.jobN, p.grain = job, n, grain
+	p.next.Store(0)
+	p.wg.Add(helpers)
+	for k := 0; k < helpers; k++ {
+		p.wake[k] <- struct{}{}
+	}
+	p.takePieces(0)
+	p.wg.Wait()
+	p.job, p.grain = nil, 0
 }
 
 // Close stops the workers. The Pool stays usable, single-threaded.

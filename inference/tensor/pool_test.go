@@ -75,3 +75,38 @@ func TestPoolWritesVisibleToCaller(t *testing.T) {
 		}
 	}
 }
+
+func TestPoolRunDynamicCoversEachIndexOnce(t *testing.T) {
+	for threads := 1; threads <= 4; threads++ {
+		p := NewPool(threads)
+		hits := make([]atomic.Int32, 100)
+		for iter := 0; iter < 500; iter++ {
+			n, grain := iter%100, 1+iter%7
+			p.runDynamic(n, grain, func(_, lo, hi int) {
+				// One thread takes the whole range as a single piece.
+				if (threads > 1 && hi-lo > grain) || lo >= hi {
+					t.Errorf("piece [%d,%d) with grain %d", lo, hi, grain)
+				}
+				for i := lo; i < hi; i++ {
+					hits[i].Add(1)
+				}
+			})
+			for i := range hits {
+				want := int32(0)
+				if i < n {
+					want = 1
+				}
+				if got := hits[i].Swap(0); got != want {
+					t.Fatalf("threads=%d n=%d grain=%d: index %d visited %d times", threads, n, grain, i, got)
+				}
+			}
+			// Static and dynamic jobs interleave on the same workers.
+			var c atomic.Int32
+			p.Parallel(3, func(lo, hi int) { c.Add(int32(hi - lo)) })
+			if c.Load() != 3 {
+				t.Fatalf("Parallel after runDynamic covered %d of 3", c.Load())
+			}
+		}
+		p.Close()
+	}
+}
