@@ -6,7 +6,9 @@ import (
 	"github.com/segmentio/kafka-go"
 )
 
-// NewWriter returns a producer for topic. Close it when done.
+// NewWriter returns a producer for topic. Close it when done; its
+// connections then close after 30 s idle (kafka-go's Writer.Close leaves a
+// transport it did not create to its idle timeout).
 //
 // RequiredAcks is RequireAll: a record ingest acknowledged must survive a
 // broker failure. The Hash balancer keeps each service's records (keyed by

@@ -61,3 +61,36 @@ func TestDropWithOpenConnection(t *testing.T) {
 		t.Errorf("database %s survived its test", url)
 	}
 }
+
+// Parallel tests each get their own database at the same time.
+func TestURLParallel(t *testing.T) {
+	urls := make(chan string, 6)
+	t.Run("group", func(t *testing.T) {
+		for i := 0; i < cap(urls); i++ {
+			t.Run("", func(t *testing.T) {
+				t.Parallel()
+				u := URL(t)
+				conn, err := pgx.Connect(context.Background(), u)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close(context.Background())
+				if _, err := conn.Exec(context.Background(), "CREATE TABLE mine (x int)"); err != nil {
+					t.Fatal(err)
+				}
+				urls <- u
+			})
+		}
+	})
+	close(urls)
+	seen := map[string]bool{}
+	for u := range urls {
+		if seen[u] {
+			t.Errorf("database %s handed out twice", u)
+		}
+		seen[u] = true
+	}
+	if len(seen) != 6 {
+		t.Errorf("%d databases, want 6", len(seen))
+	}
+}
