@@ -429,3 +429,5 @@ func (l smallSendBufListener) Accept() (net.Conn, error) {
 	}
 	return c, err
 }
+
+func testCounter(c prometheus.Collector) float64 { return testutil.ToFloat64(c) }

@@ -90,6 +90,8 @@ func (g *Gateway) serveStream(w http.ResponseWriter, r *http.Request) {
 	g.sse.CreateStream(id)
 
 	rc := http.NewResponseController(w)
+	// A server-wide WriteTimeout would cut every stream after that long.
+	_ = rc.SetWriteDeadline(time.Time{})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
