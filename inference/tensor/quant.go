@@ -80,8 +80,10 @@ func quantizeBlockQ4Ref(x []float32, out []byte) {
 	}
 	binary.LittleEndian.PutUint16(out, FP32ToFP16(d))
 	for j := 0; j < QK/2; j++ {
-		x0 := int8(x[j]*id + 8.5)
-		x1 := int8(x[j+QK/2]*id + 8.5)
+		// The float32 conversions keep x·id rounded before adding 8.5 even
+		// where the compiler could fuse a multiply-add (GOAMD64=v3).
+		x0 := int8(float32(x[j]*id) + 8.5)
+		x1 := int8(float32(x[j+QK/2]*id) + 8.5)
 		out[2+j] = byte(min(15, x0)) | byte(min(15, x1))<<4
 	}
 }
