@@ -87,13 +87,13 @@ func (s *Server) serveLogs(c *fiber.Ctx, now time.Time) (int, error) {
 
 // readBody returns the raw (still compressed) body, at most MaxBodyBytes.
 //
-// Bodies within BodyLimit with a Content-Length arrive fully read. Larger
-// ones, and chunked ones, arrive as a stream (StreamRequestBody). Never call
+// With StreamRequestBody, fasthttp hands over only bodies of up to 8 KiB
+// fully read; longer and chunked ones arrive as a stream. Never call
 // Request().Body() on a stream: it reads to the end without limit; and never
 // c.Body(): it gunzips without limit. An over-limit stream is drained up to
-// overLimitDrain more bytes so a client that is still uploading gets to read
-// the 413; past that the connection is closed, since the unread rest would
-// otherwise be parsed as the next request.
+// overLimitDrain×MaxBodyBytes more so a client that is still uploading gets
+// to read the 413; past that the connection is closed, since the unread rest
+// would otherwise be parsed as the next request.
 func (s *Server) readBody(c *fiber.Ctx) ([]byte, *requestError) {
 	req := c.Request()
 	if !req.IsBodyStream() {
@@ -101,16 +101,27 @@ func (s *Server) readBody(c *fiber.Ctx) ([]byte, *requestError) {
 	}
 	max := s.cfg.MaxBodyBytes
 	stream := req.BodyStream()
-	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(stream, max+1))
-	if err != nil {
-		c.Context().SetConnectionClose()
-		return nil, badRequest("reading the request body: %v", err)
+	cl := int64(req.Header.ContentLength()) // -1: chunked
+	if cl >= 0 && cl <= max {
+		body := make([]byte, cl)
+		if _, err := io.ReadFull(stream, body); err != nil {
+			c.Context().SetConnectionClose()
+			return nil, badRequest("reading the request body: %v", err)
+		}
+		return body, nil
 	}
-	if n <= max {
-		return buf.Bytes(), nil
+	if cl < 0 {
+		var buf bytes.Buffer
+		n, err := io.Copy(&buf, io.LimitReader(stream, max+1))
+		if err != nil {
+			c.Context().SetConnectionClose()
+			return nil, badRequest("reading the request body: %v", err)
+		}
+		if n <= max {
+			return buf.Bytes(), nil
+		}
 	}
-	if _, err := io.CopyN(io.Discard, stream, overLimitDrain*max); err != io.EOF {
+	if _, err := io.CopyN(io.Discard, stream, (1+overLimitDrain)*max); err != io.EOF {
 		c.Context().SetConnectionClose()
 	}
 	return nil, tooLarge(0, "request body", 0, "max_body_bytes", max)
