@@ -633,3 +633,38 @@ func metricValue(t testing.TB, reg *prometheus.Registry, name, code string) floa
 	}
 	return 0
 }
+
+// TestIngestWriterWithoutTopic: with a topic-less writer the server names
+// the topic on every record instead.
+func TestIngestWriterWithoutTopic(t *testing.T) {
+	e := newEnv(t, Config{})
+	w := &kafka.Writer{
+		Addr: kafka.TCP(e.addr), Balancer: &kafka.Hash{}, RequiredAcks: kafka.RequireAll,
+		BatchTimeout: time.Millisecond,
+	}
+	defer w.Close()
+	srv, err := New(Config{Topic: testTopic}, w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := endOffsets(t, e.addr)
+	req, _ := http.NewRequest(http.MethodPost, "/v1/logs?service=direct", strings.NewReader("one\ntwo\n"))
+	req.Header.Set("Content-Type", "text/plain")
+	resp, err := srv.App().Test(req, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 202 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	got := readRange(t, e.addr, before, endOffsets(t, e.addr))
+	if len(got) != 2 {
+		t.Fatalf("got %d records, want 2", len(got))
+	}
+	for _, m := range got {
+		if string(m.Key) != "direct" || m.Topic != testTopic {
+			t.Fatalf("record key %q topic %q", m.Key, m.Topic)
+		}
+	}
+}
