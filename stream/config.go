@@ -24,7 +24,8 @@ type Config struct {
 	// rather than stalling the others. Default 1024.
 	BufferPerSubscriber int
 	// ReplayWindow is how many recent events per partition are kept in memory
-	// so a reconnecting subscriber resumes without reading Kafka. Default 10000.
+	// so a reconnecting subscriber resumes without reading Kafka. Default
+	// 10000. Memory: ReplayWindow × partitions × (record size + ~100 bytes).
 	ReplayWindow int
 	// Categories are the values ?category= accepts. Default: the categories
 	// of the default taxonomy (schemas.CategoryNames); set it when the

@@ -140,6 +140,8 @@ func (s *session) run(ctx context.Context, cancel context.CancelFunc, rc *http.R
 			// write. A deadline in the past fails that write, so ServeHTTP sees
 			// the cancelled context and returns.
 			_ = rc.SetWriteDeadline(time.Now())
+			s.g.log.Info("stream subscriber dropped: it could not keep up", "stream", s.id,
+				"buffer", s.g.cfg.BufferPerSubscriber)
 			return
 		case <-t.C:
 			// A full buffer means the hub is about to drop this subscriber;
