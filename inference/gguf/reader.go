@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"unsafe"
 )
 
 const (
@@ -82,15 +83,46 @@ func (r *reader) errorf(format string, args ...any) error {
 
 func (r *reader) remaining() int { return len(r.buf) - r.off }
 
-func (r *reader) need(n int, what string) error {
+// label names what is being read, for error messages. It is formatted only
+// when an error occurs, so the hot path of reading 100,000 vocabulary strings
+// builds no messages.
+type label struct {
+	what   string
+	key    string // metadata key or tensor name, if any
+	idx    int    // element or entry index, if hasIdx
+	hasIdx bool
+	tensor bool // key is a tensor name
+}
+
+func lbl(what string) label             { return label{what: what} }
+func keyLbl(what, key string) label     { return label{what: what, key: key} }
+func tensorLbl(what, name string) label { return label{what: what, key: name, tensor: true} }
+func idxLbl(what string, i int) label   { return label{what: what, idx: i, hasIdx: true} }
+func (l label) suffixed(s string) label { l.what += s; return l }
+
+func (l label) String() string {
+	s := l.what
+	if l.hasIdx {
+		s = fmt.Sprintf("%s %d", s, l.idx)
+	}
+	switch {
+	case l.key != "" && l.tensor:
+		s = fmt.Sprintf("tensor %q %s", l.key, s)
+	case l.key != "":
+		s = fmt.Sprintf("%s of key %q", s, l.key)
+	}
+	return s
+}
+
+func (r *reader) need(n int, l label) error {
 	if n < 0 || n > r.remaining() {
-		return r.errorf("%s needs %d bytes, %d remain", what, n, r.remaining())
+		return r.errorf("%s needs %d bytes, %d remain", l, n, r.remaining())
 	}
 	return nil
 }
 
-func (r *reader) u8(what string) (uint8, error) {
-	if err := r.need(1, what); err != nil {
+func (r *reader) u8(l label) (uint8, error) {
+	if err := r.need(1, l); err != nil {
 		return 0, err
 	}
 	v := r.buf[r.off]
@@ -98,8 +130,8 @@ func (r *reader) u8(what string) (uint8, error) {
 	return v, nil
 }
 
-func (r *reader) u16(what string) (uint16, error) {
-	if err := r.need(2, what); err != nil {
+func (r *reader) u16(l label) (uint16, error) {
+	if err := r.need(2, l); err != nil {
 		return 0, err
 	}
 	v := binary.LittleEndian.Uint16(r.buf[r.off:])
@@ -107,8 +139,8 @@ func (r *reader) u16(what string) (uint16, error) {
 	return v, nil
 }
 
-func (r *reader) u32(what string) (uint32, error) {
-	if err := r.need(4, what); err != nil {
+func (r *reader) u32(l label) (uint32, error) {
+	if err := r.need(4, l); err != nil {
 		return 0, err
 	}
 	v := binary.LittleEndian.Uint32(r.buf[r.off:])
@@ -116,8 +148,8 @@ func (r *reader) u32(what string) (uint32, error) {
 	return v, nil
 }
 
-func (r *reader) u64(what string) (uint64, error) {
-	if err := r.need(8, what); err != nil {
+func (r *reader) u64(l label) (uint64, error) {
+	if err := r.need(8, l); err != nil {
 		return 0, err
 	}
 	v := binary.LittleEndian.Uint64(r.buf[r.off:])
@@ -128,8 +160,8 @@ func (r *reader) u64(what string) (uint64, error) {
 // count reads a uint64 element count and checks that count elements of at
 // least minSize bytes each fit in what remains, so that allocating count
 // elements is bounded by the input size.
-func (r *reader) count(what string, minSize int) (int, error) {
-	n, err := r.u64(what)
+func (r *reader) count(l label, minSize int) (int, error) {
+	n, err := r.u64(l)
 	if err != nil {
 		return 0, err
 	}
@@ -138,18 +170,18 @@ func (r *reader) count(what string, minSize int) (int, error) {
 		limit /= uint64(minSize)
 	}
 	if n > limit {
-		return 0, r.errorf("%s %d exceeds what the remaining %d bytes can hold", what, n, r.remaining())
+		return 0, r.errorf("%s %d exceeds what the remaining %d bytes can hold", l, n, r.remaining())
 	}
 	return int(n), nil
 }
 
-func (r *reader) str(what string) (string, error) {
-	n, err := r.u64(what + " length")
+func (r *reader) str(l label) (string, error) {
+	n, err := r.u64(l.suffixed(" length"))
 	if err != nil {
 		return "", err
 	}
 	if n > uint64(r.remaining()) {
-		return "", r.errorf("%s length %d beyond the %d remaining bytes", what, n, r.remaining())
+		return "", r.errorf("%s length %d beyond the %d remaining bytes", l, n, r.remaining())
 	}
 	s := string(r.buf[r.off : r.off+int(n)])
 	r.off += int(n)
@@ -157,7 +189,7 @@ func (r *reader) str(what string) (string, error) {
 }
 
 func (r *reader) file() (*File, error) {
-	m, err := r.u32("magic")
+	m, err := r.u32(lbl("magic"))
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +197,7 @@ func (r *reader) file() (*File, error) {
 		return nil, r.errorf("bad magic %#08x, want %#08x (\"GGUF\")", m, magic)
 	}
 	f := &File{}
-	if f.Version, err = r.u32("version"); err != nil {
+	if f.Version, err = r.u32(lbl("version")); err != nil {
 		return nil, err
 	}
 	switch {
@@ -176,12 +208,12 @@ func (r *reader) file() (*File, error) {
 		return nil, r.errorf("unsupported version %d (want 2 or 3)", f.Version)
 	}
 	// Minimum encoded tensor info: name length 8, n_dims 4, one dim 8, type 4, offset 8.
-	nTensors, err := r.count("tensor count", 32)
+	nTensors, err := r.count(lbl("tensor count"), 32)
 	if err != nil {
 		return nil, err
 	}
 	// Minimum encoded KV: key length 8, type 4, one byte of value.
-	nKV, err := r.count("metadata count", 13)
+	nKV, err := r.count(lbl("metadata count"), 13)
 	if err != nil {
 		return nil, err
 	}
@@ -261,11 +293,11 @@ func alignUp(x, a uint64) uint64 {
 }
 
 func (r *reader) kv(i int) (KV, error) {
-	key, err := r.str(fmt.Sprintf("metadata key %d", i))
+	key, err := r.str(idxLbl("metadata key", i))
 	if err != nil {
 		return KV{}, err
 	}
-	t, err := r.u32(fmt.Sprintf("type of key %q", key))
+	t, err := r.u32(keyLbl("type", key))
 	if err != nil {
 		return KV{}, err
 	}
@@ -277,7 +309,7 @@ func (r *reader) kv(i int) (KV, error) {
 }
 
 func (r *reader) value(key string, t ValueType, depth int) (any, error) {
-	what := fmt.Sprintf("value of key %q", key)
+	what := keyLbl("value", key)
 	switch t {
 	case TypeUint8:
 		return r.u8(what)
@@ -323,7 +355,7 @@ func (r *reader) array(key string, depth int) (any, error) {
 	if depth >= maxArrayDepth {
 		return nil, r.errorf("key %q: arrays nested deeper than %d", key, maxArrayDepth)
 	}
-	et, err := r.u32(fmt.Sprintf("array element type of key %q", key))
+	et, err := r.u32(keyLbl("array element type", key))
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +364,7 @@ func (r *reader) array(key string, depth int) (any, error) {
 	if minSize < 0 {
 		return nil, r.errorf("key %q: unknown array element type %d", key, et)
 	}
-	n, err := r.count(fmt.Sprintf("array length of key %q", key), minSize)
+	n, err := r.count(keyLbl("array length", key), minSize)
 	if err != nil {
 		return nil, err
 	}
@@ -346,13 +378,7 @@ func (r *reader) array(key string, depth int) (any, error) {
 	}
 	switch elem {
 	case TypeString:
-		out := make([]string, n)
-		for i := range out {
-			if out[i], err = r.str(fmt.Sprintf("element %d of key %q", i, key)); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
+		return r.strings(key, n)
 	default: // TypeArray
 		out := make([]any, n)
 		for i := range out {
@@ -362,6 +388,41 @@ func (r *reader) array(key string, depth int) (any, error) {
 		}
 		return out, nil
 	}
+}
+
+// strings reads n strings of an array. A first pass validates the lengths and
+// sums them; the second copies all bytes into one buffer that the strings
+// share, so a 50,000-token vocabulary costs two allocations, not 50,000.
+func (r *reader) strings(key string, n int) ([]string, error) {
+	start := r.off
+	total := 0
+	for i := 0; i < n; i++ {
+		if r.remaining() < 8 {
+			return nil, r.errorf("length of element %d of key %q needs 8 bytes, %d remain", i, key, r.remaining())
+		}
+		l := binary.LittleEndian.Uint64(r.buf[r.off:])
+		r.off += 8
+		if l > uint64(r.remaining()) {
+			return nil, r.errorf("element %d of key %q: length %d beyond the %d remaining bytes", i, key, l, r.remaining())
+		}
+		r.off += int(l)
+		total += int(l)
+	}
+	out := make([]string, n)
+	buf := make([]byte, total)
+	r.off = start
+	pos := 0
+	for i := range out {
+		l := int(binary.LittleEndian.Uint64(r.buf[r.off:]))
+		r.off += 8
+		copy(buf[pos:], r.buf[r.off:r.off+l])
+		r.off += l
+		if l > 0 {
+			out[i] = unsafe.String(&buf[pos], l)
+		}
+		pos += l
+	}
+	return out, nil
 }
 
 func decodeFixed(t ValueType, raw []byte, n int, badBool func(uint8) error) (any, error) {
@@ -437,11 +498,11 @@ func decodeFixed(t ValueType, raw []byte, n int, badBool func(uint8) error) (any
 }
 
 func (r *reader) tensorInfo(i int) (TensorInfo, error) {
-	name, err := r.str(fmt.Sprintf("tensor %d name", i))
+	name, err := r.str(idxLbl("tensor", i).suffixed(" name"))
 	if err != nil {
 		return TensorInfo{}, err
 	}
-	nd, err := r.u32(fmt.Sprintf("tensor %q dimension count", name))
+	nd, err := r.u32(tensorLbl("dimension count", name))
 	if err != nil {
 		return TensorInfo{}, err
 	}
@@ -450,14 +511,14 @@ func (r *reader) tensorInfo(i int) (TensorInfo, error) {
 	}
 	t := TensorInfo{Name: name, Dims: make([]uint64, nd)}
 	for d := range t.Dims {
-		if t.Dims[d], err = r.u64(fmt.Sprintf("tensor %q dimension %d", name, d)); err != nil {
+		if t.Dims[d], err = r.u64(label{what: "dimension", key: name, tensor: true, idx: d, hasIdx: true}); err != nil {
 			return TensorInfo{}, err
 		}
 	}
-	if t.Type, err = r.u32(fmt.Sprintf("tensor %q type", name)); err != nil {
+	if t.Type, err = r.u32(tensorLbl("type", name)); err != nil {
 		return TensorInfo{}, err
 	}
-	if t.Offset, err = r.u64(fmt.Sprintf("tensor %q offset", name)); err != nil {
+	if t.Offset, err = r.u64(tensorLbl("offset", name)); err != nil {
 		return TensorInfo{}, err
 	}
 	return t, nil

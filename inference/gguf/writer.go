@@ -136,9 +136,10 @@ func (w *Writer) alignment() (uint64, error) {
 // countingWriter tracks the bytes written and the first error, so encoding
 // code can write unconditionally and check once.
 type countingWriter struct {
-	w   *bufio.Writer
-	n   int64
-	err error
+	w       *bufio.Writer
+	n       int64
+	err     error
+	scratch [8]byte
 }
 
 func (c *countingWriter) write(p []byte) {
@@ -150,8 +151,8 @@ func (c *countingWriter) write(p []byte) {
 	c.err = err
 }
 
-func (c *countingWriter) u32(v uint32) { c.write(binary.LittleEndian.AppendUint32(nil, v)) }
-func (c *countingWriter) u64(v uint64) { c.write(binary.LittleEndian.AppendUint64(nil, v)) }
+func (c *countingWriter) u32(v uint32) { c.write(binary.LittleEndian.AppendUint32(c.scratch[:0], v)) }
+func (c *countingWriter) u64(v uint64) { c.write(binary.LittleEndian.AppendUint64(c.scratch[:0], v)) }
 func (c *countingWriter) str(s string) {
 	c.u64(uint64(len(s)))
 	if c.err == nil {
