@@ -105,10 +105,10 @@ func parseContentType(ct string) (format, *requestError) {
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
-		return 0, unsupported("unsupported Content-Type %q: %v", ct, err)
+		return 0, unsupported("unsupported Content-Type %q: %v", clip(ct), err)
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
-		return 0, unsupported("unsupported charset %q: only utf-8 is accepted", cs)
+		return 0, unsupported("unsupported charset %q: only utf-8 is accepted", clip(cs))
 	}
 	switch mt {
 	case "application/json":
@@ -118,7 +118,7 @@ func parseContentType(ct string) (format, *requestError) {
 	case "text/plain":
 		return formatText, nil
 	}
-	return 0, unsupported("unsupported Content-Type %q: want application/json, application/x-ndjson or text/plain", mt)
+	return 0, unsupported("unsupported Content-Type %q: want application/json, application/x-ndjson or text/plain", clip(mt))
 }
 
 // uncompress undoes Content-Encoding. The output is capped at maxBody so a
@@ -129,7 +129,7 @@ func (d *decoder) uncompress(body []byte, enc string) ([]byte, *requestError) {
 		return body, nil
 	case "gzip", "x-gzip":
 	default:
-		return nil, unsupported("unsupported Content-Encoding %q: want gzip or none", enc)
+		return nil, unsupported("unsupported Content-Encoding %q: want gzip or none", clip(enc))
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(body))
 	if err != nil {
@@ -225,7 +225,7 @@ func checkEventStrings(line int, ev *schemas.LogEvent) *requestError {
 	}
 	for k, v := range ev.Attrs {
 		if strings.IndexByte(k, 0) >= 0 || strings.IndexByte(v, 0) >= 0 {
-			return badLine(line, "attrs[%q] contains a NUL byte", strings.ReplaceAll(k, "\x00", `\0`))
+			return badLine(line, "attrs[%q] contains a NUL byte", clip(k))
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/logsift/logsift/schemas"
 )
@@ -274,5 +275,26 @@ func TestAppendEventMatchesEncodingJSON(t *testing.T) {
 	}
 	if _, err := appendEvent(nil, &schemas.LogEvent{Message: "m", TS: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}); err == nil {
 		t.Fatal("year 10000 must not encode")
+	}
+}
+
+// TestDecodeErrorsStaySmall: client text quoted in an error is clipped.
+func TestDecodeErrorsStaySmall(t *testing.T) {
+	d := testDecoder()
+	huge := strings.Repeat("é", 5000)
+	for _, c := range []struct{ ct, enc, body string }{
+		{"application/json", "", `{"` + huge + `":1}`},
+		{"application/json", "", `{"message":"a","ts":"` + huge + `"}`},
+		{"application/json", "", `{"message":"a","attrs":{"` + huge + `":1}}`},
+		{"application/" + strings.Repeat("x", 5000), "", "a"},
+		{"text/plain", strings.Repeat("z", 5000), "a"},
+	} {
+		_, rerr := d.decode([]byte(c.body), request{contentType: c.ct, contentEncoding: c.enc, service: "s", now: testNow})
+		if rerr == nil {
+			t.Fatal("accepted")
+		}
+		if len(rerr.Msg) > 300 || len(rerr.Reason) > 300 || !utf8.ValidString(rerr.Msg) {
+			t.Fatalf("error of %d bytes (valid UTF-8 %v): %.100q", len(rerr.Msg), utf8.ValidString(rerr.Msg), rerr.Msg)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"net/http"
+	"unicode/utf8"
 )
 
 // requestError is a refusal of a request that the client can fix. It is
@@ -52,4 +53,18 @@ func tooLarge(line int, what string, size int64, limit string, max int64) *reque
 
 func unsupported(format string, args ...any) *requestError {
 	return &requestError{Status: http.StatusUnsupportedMediaType, Msg: fmt.Sprintf(format, args...)}
+}
+
+// clip shortens client-supplied text quoted in an error, so an error body
+// stays small whatever the request held.
+func clip(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }

@@ -46,7 +46,7 @@ func (s *Server) serveLogs(c *fiber.Ctx, now time.Time) (int, error) {
 	if service == "" {
 		service = s.cfg.DefaultService
 	} else if reason := checkService(service); reason != "" {
-		rerr := badRequest("invalid default service %q: %s", service, reason)
+		rerr := badRequest("invalid default service %q: %s", clip(service), reason)
 		return rerr.Status, writeError(c, rerr)
 	}
 

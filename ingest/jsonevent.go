@@ -3,7 +3,6 @@ package ingest
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -285,7 +284,7 @@ func (r *jsonReader) event(ev *schemas.LogEvent) string {
 		case "id":
 			bit, dst = fID, &ev.ID
 		default:
-			return fmt.Sprintf("unknown field %s", strconv.Quote(string(kb)))
+			return fmt.Sprintf("unknown field %q", clip(string(kb)))
 		}
 		name := fieldNames[bit]
 		if seen&bit != 0 {
@@ -310,7 +309,7 @@ func (r *jsonReader) event(ev *schemas.LogEvent) string {
 			}
 			t, perr := time.Parse(time.RFC3339Nano, string(s))
 			if perr != nil {
-				return fmt.Sprintf("ts %q is not an RFC 3339 time", s)
+				return fmt.Sprintf("ts %q is not an RFC 3339 time", clip(string(s)))
 			}
 			ev.TS = t.UTC()
 		default:
@@ -360,7 +359,7 @@ func (r *jsonReader) attrs(ev *schemas.LogEvent) string {
 		}
 		if !r.null() {
 			if r.peek() != '"' {
-				return r.typeErr(fmt.Sprintf("attrs[%q]", k), "a string")
+				return r.typeErr(fmt.Sprintf("attrs[%q]", clip(k)), "a string")
 			}
 			v, err := r.str()
 			if err != nil {
