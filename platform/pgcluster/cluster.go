@@ -124,8 +124,14 @@ func (c *Cluster) startIn(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	fromTemplate := false
 	if !initialised {
-		if err := c.initdb(ctx, opts.Durable); err != nil {
+		initFn := func() error { return c.initdb(ctx, opts.Durable) }
+		if c.temp && !opts.Durable {
+			initFn = func() error { return c.initFromTemplate(ctx) }
+			fromTemplate = true
+		}
+		if err := initFn(); err != nil {
 			// A half-written data dir would make every later Start refuse
 			// the directory as "not empty".
 			os.RemoveAll(c.dataDir)
@@ -144,7 +150,30 @@ func (c *Cluster) startIn(ctx context.Context, opts Options) error {
 		return fmt.Errorf("pgcluster: server log: %w", err)
 	}
 	c.logFile = lf
+	err = c.startServer(ctx, opts)
+	if err != nil && fromTemplate && ctx.Err() == nil && !errors.Is(err, errPortInUse) {
+		// The shared template may be damaged (a /tmp cleaner deleting old
+		// files inside it): drop it for the next run to rebuild, and start
+		// this cluster from its own initdb.
+		c.log.Warn("postgresql: start from template failed; retrying with initdb", "err", err)
+		if tmpl, terr := c.templateDir(); terr == nil {
+			os.RemoveAll(tmpl)
+		}
+		os.RemoveAll(c.dataDir)
+		if err = c.initdb(ctx, opts.Durable); err == nil {
+			err = c.startServer(ctx, opts)
+		}
+	}
+	if err != nil {
+		lf.Close()
+	}
+	return err
+}
 
+// startServer runs the postmaster on opts.Port, or on a free port, retrying
+// when another process takes the port between our choice and the bind.
+func (c *Cluster) startServer(ctx context.Context, opts Options) error {
+	var err error
 	// A free port found by listening can be taken by someone else before the
 	// server binds it; when we chose the port, choose again.
 	attempts := 1
@@ -166,7 +195,6 @@ func (c *Cluster) startIn(ctx context.Context, opts Options) error {
 			break
 		}
 	}
-	lf.Close()
 	return err
 }
 

@@ -5,7 +5,10 @@
 // directory, trades durability for speed (fsync, synchronous_commit and
 // full_page_writes off) and is deleted by Stop. A persistent cluster
 // (Options.Dir set) is initialised once and reused by later runs; with
-// Options.Durable it keeps PostgreSQL's crash-safe defaults.
+// Options.Durable it keeps PostgreSQL's crash-safe defaults. Throwaway
+// clusters are copied from a template that initdb makes once per machine and
+// PostgreSQL build (under os.TempDir(), named logsift-pgtemplate-*), which
+// turns a start from seconds into well under one.
 //
 // The server listens only on 127.0.0.1 with trust authentication for the
 // postgres role, and needs no Unix socket. initdb and postgres refuse to run

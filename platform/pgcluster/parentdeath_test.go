@@ -15,11 +15,12 @@ import (
 
 const helperEnv = "PGCLUSTER_TEST_ABANDON"
 
-// TestAbandonHelper is not a test: run by TestServerDiesWithParent in a child
-// process, it starts a cluster, reports it, and exits without Stop.
-func TestAbandonHelper(t *testing.T) {
+// TestMain doubles as the helper process of TestServerDiesWithParent: with
+// helperEnv set it starts a cluster, reports it, and exits without Stop, as
+// if killed.
+func TestMain(m *testing.M) {
 	if os.Getenv(helperEnv) != "1" {
-		t.Skip("helper process only")
+		os.Exit(m.Run())
 	}
 	c, err := Start(context.Background(), Options{})
 	if err != nil {
@@ -27,7 +28,7 @@ func TestAbandonHelper(t *testing.T) {
 		os.Exit(3)
 	}
 	fmt.Println("CLUSTER", c.Dir(), c.cmd.Process.Pid)
-	os.Exit(0) // no Stop: as if killed
+	os.Exit(0)
 }
 
 // If the process that started a cluster dies without Stop, the server must
@@ -35,7 +36,7 @@ func TestAbandonHelper(t *testing.T) {
 func TestServerDiesWithParent(t *testing.T) {
 	needBinaries(t)
 	t.Parallel()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestAbandonHelper$", "-test.v")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), helperEnv+"=1")
 	out, err := cmd.CombinedOutput()
 	var dir string
