@@ -15,15 +15,28 @@ import (
 	"github.com/logsift/logsift/schemas"
 )
 
-// lane processes the partitions mapped to it, one batch at a time, so a
-// partition's records are labelled in order and one slow partition holds up
-// only its lane.
+// lane processes the partitions mapped to it, so a partition's records are
+// labelled in order and one slow partition holds up only its lane. A lane is
+// two stages: the lane goroutine collects and labels a batch and hands the
+// results to its finisher, which stores, produces and marks them done while
+// the next batch is being labelled. Storing is the slow step (a round trip
+// to PostgreSQL and one to Kafka); overlapping it with labelling keeps the
+// model busy. The finisher may complete batches of a partition in any order
+// relative to later retries; the watermarks make that safe.
 type lane struct {
 	r     *run
 	id    int
 	in    chan kafka.Message
-	retry []*item // lines that failed labelling and go first into the next batch
+	fin   chan labelled // to the finisher; small, so labelling stays at most a batch or two ahead
+	retry []*item       // lines that failed labelling and go first into the next batch
 	timer *time.Timer
+}
+
+// labelled is a batch's outcome on its way to the finisher.
+type labelled struct {
+	ok   []*item
+	rows []schemas.ClassifiedLog
+	dead []*item
 }
 
 // item is one record on its way through a lane.
@@ -42,6 +55,15 @@ type item struct {
 func (l *lane) run(ctx, workCtx context.Context) {
 	l.timer = time.NewTimer(time.Hour)
 	l.timer.Stop()
+	l.fin = make(chan labelled, 1)
+	var finisher sync.WaitGroup
+	finisher.Go(func() {
+		for b := range l.fin {
+			l.complete(workCtx, b)
+		}
+	})
+	defer finisher.Wait()
+	defer close(l.fin)
 	for {
 		batch, more := l.collect(ctx)
 		if len(batch) > 0 {
@@ -101,10 +123,8 @@ func (l *lane) collect(ctx context.Context) (batch []*item, more bool) {
 	return batch, ctx.Err() == nil
 }
 
-// process takes a batch through label, store and produce, marks finished
-// records done and wakes the committer. If ctx ends before the results are
-// safely stored and produced, nothing is marked: the records stay
-// uncommitted and will be delivered again.
+// process decodes and labels a batch, queues lines that failed for retry,
+// and hands the rest to the finisher.
 func (l *lane) process(ctx context.Context, batch []*item) {
 	w := l.r.w
 	var labelIdx []*item
@@ -155,7 +175,23 @@ func (l *lane) process(ctx context.Context, batch []*item) {
 		}
 	}
 
-	if !l.finish(ctx, rows, dead) {
+	if len(ok) == 0 && len(dead) == 0 {
+		return
+	}
+	select {
+	case l.fin <- labelled{ok: ok, rows: rows, dead: dead}:
+	case <-ctx.Done():
+	}
+}
+
+// complete stores and produces a labelled batch, marks its records done and
+// wakes the committer. If ctx ends before the results are safely stored and
+// produced, nothing is marked: the records stay uncommitted and will be
+// delivered again.
+func (l *lane) complete(ctx context.Context, b labelled) {
+	w := l.r.w
+	ok, dead := b.ok, b.dead
+	if !l.finish(ctx, b.rows, dead) {
 		return
 	}
 	now := time.Now()

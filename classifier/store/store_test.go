@@ -20,7 +20,9 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // fixedNow is the clock of every test, so the partition names are stable.
 var fixedNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
-func openStore(t *testing.T) (*Store, *pgxpool.Pool) {
+func openStore(t *testing.T) (*Store, *pgxpool.Pool) { return openStoreTB(t) }
+
+func openStoreTB(t testing.TB) (*Store, *pgxpool.Pool) {
 	t.Helper()
 	ctx := context.Background()
 	pool, err := pg.Connect(ctx, pgtest.URL(t))
