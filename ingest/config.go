@@ -35,6 +35,11 @@ type Config struct {
 	// Topic is the topic records go to. Default "logs.raw". When the
 	// producer is a *kafka.Writer with its own Topic, the two must agree.
 	Topic string
+	// MaxInflight caps the POST /v1/logs requests being read, decoded or
+	// produced at once, which bounds memory (each can hold a few times
+	// MaxBodyBytes). More requests wait up to ProduceTimeout for a slot,
+	// then get 503 with Retry-After. Default 16.
+	MaxInflight int
 	// ProduceTimeout bounds one WriteMessages call; past it the request gets
 	// 503. Default 10s.
 	ProduceTimeout time.Duration
@@ -56,6 +61,7 @@ const (
 	defaultMaxRecords     = 100_000
 	defaultService        = "unknown"
 	defaultTopic          = "logs.raw"
+	defaultMaxInflight    = 16
 	defaultProduceTimeout = 10 * time.Second
 	defaultReadTimeout    = 30 * time.Second
 	defaultIdleTimeout    = 2 * time.Minute
@@ -83,6 +89,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Topic == "" {
 		c.Topic = defaultTopic
 	}
+	if c.MaxInflight == 0 {
+		c.MaxInflight = defaultMaxInflight
+	}
 	if c.ProduceTimeout == 0 {
 		c.ProduceTimeout = defaultProduceTimeout
 	}
@@ -102,6 +111,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxEventBytes < c.MaxLineBytes {
 		errs = append(errs, fmt.Errorf("MaxEventBytes %d: want at least MaxLineBytes (%d)", c.MaxEventBytes, c.MaxLineBytes))
+	}
+	if c.MaxInflight < 0 {
+		errs = append(errs, fmt.Errorf("MaxInflight %d: want > 0", c.MaxInflight))
 	}
 	if c.MaxRecords < 0 {
 		errs = append(errs, fmt.Errorf("MaxRecords %d: want > 0", c.MaxRecords))

@@ -28,6 +28,14 @@ func (s *Server) handleLogs(c *fiber.Ctx) error {
 }
 
 func (s *Server) serveLogs(c *fiber.Ctx, now time.Time) (int, error) {
+	if !s.acquire() {
+		// The body stays unread, so the connection cannot be reused.
+		c.Context().SetConnectionClose()
+		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
+		rerr := &requestError{Status: http.StatusServiceUnavailable, Msg: "overloaded: too many requests in flight, retry later"}
+		return rerr.Status, writeError(c, rerr)
+	}
+	defer func() { <-s.slots }()
 	// The body is read before anything else so that every answer leaves
 	// the connection clean for the next request (see readBody).
 	body, rerr := s.readBody(c)
@@ -83,6 +91,23 @@ func (s *Server) serveLogs(c *fiber.Ctx, now time.Time) (int, error) {
 	}
 	s.m.records.Add(float64(len(msgs)))
 	return http.StatusAccepted, c.Status(http.StatusAccepted).JSON(fiber.Map{"accepted": len(msgs)})
+}
+
+// acquire takes an in-flight slot, waiting up to ProduceTimeout.
+func (s *Server) acquire() bool {
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(s.cfg.ProduceTimeout)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // readBody returns the raw (still compressed) body, at most MaxBodyBytes.

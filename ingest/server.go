@@ -17,7 +17,10 @@ import (
 
 // Producer writes records to Kafka and returns only when they are
 // acknowledged (or failed). *kafka.Writer satisfies it as long as it is not
-// Async; an Async writer would make every 202 a lie.
+// Async; an Async writer would make every 202 a lie. Records carry Topic =
+// Config.Topic, except for a *kafka.Writer with its own Topic (kafka-go
+// refuses both): a wrapper around such a writer must clear msg.Topic or wrap
+// a writer without one.
 type Producer interface {
 	WriteMessages(ctx context.Context, msgs ...kafka.Message) error
 }
@@ -30,8 +33,9 @@ type Server struct {
 	log      *slog.Logger
 	m        *metrics
 	dec      decoder
-	keys     [][32]byte // SHA-256 of the accepted API keys
-	msgTopic string     // set on each record; "" when the writer has its own Topic
+	keys     [][32]byte    // SHA-256 of the accepted API keys
+	slots    chan struct{} // one per request in flight (MaxInflight)
+	msgTopic string        // set on each record; "" when the writer has its own Topic
 }
 
 // New builds a server that produces to p. logger nil discards logs; reg nil
@@ -61,6 +65,7 @@ func New(cfg Config, p Producer, logger *slog.Logger, reg prometheus.Registerer)
 			maxRecords: cfg.MaxRecords,
 		},
 		keys:     hashKeys(cfg.APIKeys),
+		slots:    make(chan struct{}, cfg.MaxInflight),
 		msgTopic: cfg.Topic,
 	}
 	// kafka-go refuses records that name a topic when the writer has one.

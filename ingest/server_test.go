@@ -668,3 +668,65 @@ func TestIngestWriterWithoutTopic(t *testing.T) {
 		}
 	}
 }
+
+// gatedProducer holds WriteMessages until released, then writes for real
+// (with a context of its own, since the request's produce deadline may have
+// passed while the test held it): it lets a test keep a request in flight.
+type gatedProducer struct {
+	w       *kafka.Writer
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (g *gatedProducer) WriteMessages(ctx context.Context, msgs ...kafka.Message) error {
+	g.entered <- struct{}{}
+	<-g.release
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return g.w.WriteMessages(ctx, msgs...)
+}
+
+func TestIngestMaxInflight(t *testing.T) {
+	e := newEnv(t, Config{})
+	// Not a *kafka.Writer, so the server names the topic on each record
+	// and the writer underneath must have none.
+	w := &kafka.Writer{Addr: kafka.TCP(e.addr), Balancer: &kafka.Hash{}, RequiredAcks: kafka.RequireAll, BatchTimeout: time.Millisecond}
+	defer w.Close()
+	g := &gatedProducer{w: w, entered: make(chan struct{}, 1), release: make(chan struct{})}
+	srv, err := New(Config{MaxInflight: 1, ProduceTimeout: 200 * time.Millisecond, Topic: testTopic}, g, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(body string) *http.Response {
+		req, _ := http.NewRequest(http.MethodPost, "/v1/logs", strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/plain")
+		resp, err := srv.App().Test(req, 30_000)
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		return resp
+	}
+	first := make(chan *http.Response, 1)
+	go func() { first <- post("first") }()
+	<-g.entered // the first request holds the only slot
+
+	resp := post("second")
+	if resp == nil || resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "5" {
+		t.Fatalf("second request while the slot is taken: %v", resp)
+	}
+	resp.Body.Close()
+
+	close(g.release)
+	if resp := <-first; resp == nil || resp.StatusCode != 202 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("first request: %v %s", resp.StatusCode, b)
+	}
+	if resp := post("third"); resp == nil || resp.StatusCode != 202 {
+		t.Fatalf("third request after the slot freed: %v", resp)
+	}
+	got := readRange(t, e.addr, [testPartitions]int64{}, endOffsets(t, e.addr))
+	if len(got) != 2 {
+		t.Fatalf("%d records, want 2 (first and third)", len(got))
+	}
+}
