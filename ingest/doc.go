@@ -27,6 +27,7 @@
 //	413 {"error","limit","max"[,"line"]}  body (also after gunzip), line/message, event or record-count limit
 //	415 {"error"}  unknown Content-Type, charset or Content-Encoding
 //	503 {"error":"kafka unavailable: ..."} + Retry-After: 5  the producer failed; nothing is reported accepted
+//	503 {"error":"overloaded: ..."} + Retry-After: 5  MaxInflight requests busy for longer than ProduceTimeout
 //
 // After a 503 some records of the batch may still have reached Kafka, so a
 // retrying client gets at-least-once delivery; events carrying an id let
@@ -34,7 +35,8 @@
 //
 // # Limits and the connection
 //
-// Limits are checked on decompressed bytes, so a gzip bomb stops at
+// Only POST /v1/logs needs the API key; the Extra routes (probes, metrics)
+// are open. Limits are checked on decompressed bytes, so a gzip bomb stops at
 // MaxBodyBytes of output. Bodies past the limit are read as streams and
 // drained a little so the client can read its 413; a connection whose body
 // was not fully read is closed, never reused (see readBody).
