@@ -274,3 +274,73 @@ func TestEmbeddedWildcardAddrAdvertisesLoopback(t *testing.T) {
 	e.Close()
 	e.Close() // idempotent
 }
+
+// Two readers in one group end up sharing the partitions: once both have
+// joined, records arrive at both and no partition is served to both.
+// (Across a rebalance kafka-go may redeliver records it had prefetched, so
+// this checks coverage, not exactly-once.)
+func TestGroupSplitsPartitions(t *testing.T) {
+	_, cfg := startEmbedded(t, TopicSpec{Name: "t", Partitions: 4})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	type got struct {
+		reader int
+		part   int
+	}
+	ch := make(chan got, 1024)
+	read := func(id int, r *kafka.Reader) {
+		for {
+			m, err := r.FetchMessage(ctx)
+			if err != nil {
+				return
+			}
+			if err := r.CommitMessages(ctx, m); err != nil {
+				return
+			}
+			ch <- got{id, m.Partition}
+		}
+	}
+	r1 := NewReader(cfg, "g", "t")
+	defer r1.Close()
+	r2 := NewReader(cfg, "g", "t")
+	defer r2.Close()
+	go read(1, r1)
+	go read(2, r2)
+
+	// Keep producing until a round of records lands on both readers; the
+	// group may take a heartbeat or two to settle on two members.
+	for round := 0; ; round++ {
+		if round == 100 || ctx.Err() != nil {
+			t.Fatal("the two readers never shared the partitions")
+		}
+		produce(t, cfg, "t", 40)
+		parts := map[int]map[int]bool{1: {}, 2: {}}
+		for i := 0; i < 40; i++ {
+			select {
+			case g := <-ch:
+				parts[g.reader][g.part] = true
+			case <-ctx.Done():
+				t.Fatal("records not delivered")
+			}
+		}
+		if split(parts[1], parts[2]) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// split reports whether both readers got partitions and none got the same
+// one (which can happen for a moment during a rebalance).
+func split(a, b map[int]bool) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	for p := range a {
+		if b[p] {
+			return false
+		}
+	}
+	return true
+}

@@ -54,6 +54,12 @@ func NewReader(cfg Config, group, topic string) *kafka.Reader {
 		ReadBackoffMin:   50 * time.Millisecond,
 		ReadBackoffMax:   time.Second,
 		JoinGroupBackoff: 500 * time.Millisecond,
+		// A dead worker's partitions move after 10 s rather than 30 s;
+		// heartbeats run on their own goroutine, so a slow batch does not
+		// count against it. A member joining or leaving is noticed on the
+		// next heartbeat.
+		SessionTimeout:    10 * time.Second,
+		HeartbeatInterval: time.Second,
 	})
 }
 
