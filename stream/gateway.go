@@ -24,6 +24,9 @@ type Gateway struct {
 	sse *sse.Server
 	hub *hub
 	mux *http.ServeMux
+	// fetcher serves the catch-up reads of all subscribers over pooled
+	// connections.
+	fetcher *kafka.Client
 
 	parts int           // partitions of the topic; set before ready closes
 	ready chan struct{} // closed when Run knows the partitions and their live end
@@ -67,6 +70,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Gateway, 
 	g.sse.BufferSize = cfg.BufferPerSubscriber
 	g.sse.Headers["X-Accel-Buffering"] = "no" // nginx would otherwise buffer the stream
 	g.hub = newHub(g.sse, m)
+	g.fetcher = g.kafkaClient()
 
 	g.mux = http.NewServeMux()
 	g.mux.HandleFunc("GET /v1/stream", g.serveStream)
@@ -88,6 +92,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 	defer func() {
 		g.hub.close()
 		g.stop()
+		g.fetcher.Transport.(*kafka.Transport).CloseIdleConnections()
 	}()
 	head, err := g.discover(ctx)
 	if err != nil {
@@ -179,6 +184,25 @@ func (g *Gateway) endOffsets(ctx context.Context) (position, error) {
 		return nil, fmt.Errorf("end offsets of %q: %d of %d partitions answered", g.cfg.Topic, got, n)
 	}
 	return head, nil
+}
+
+// firstOffset returns the oldest offset retention still holds in partition.
+func (g *Gateway) firstOffset(ctx context.Context, partition int32) (int64, error) {
+	resp, err := g.fetcher.ListOffsets(ctx, &kafka.ListOffsetsRequest{
+		Topics: map[string][]kafka.OffsetRequest{g.cfg.Topic: {kafka.FirstOffsetOf(int(partition))}},
+	})
+	if err != nil {
+		return 0, fmt.Errorf("first offset of %q partition %d: %w", g.cfg.Topic, partition, err)
+	}
+	for _, po := range resp.Topics[g.cfg.Topic] {
+		if po.Partition == int(partition) {
+			if po.Error != nil {
+				return 0, fmt.Errorf("first offset of %q partition %d: %w", g.cfg.Topic, partition, po.Error)
+			}
+			return po.FirstOffset, nil
+		}
+	}
+	return 0, fmt.Errorf("first offset of %q partition %d: no answer", g.cfg.Topic, partition)
 }
 
 // newPartitionReader reads one partition directly (no consumer group: every

@@ -221,17 +221,22 @@ func (f *fixture) subscribe(query string, header http.Header) *sseClient {
 // refusal.
 func (f *fixture) trySubscribe(query string, header http.Header) (*sseClient, int, string) {
 	f.t.Helper()
-	req, err := http.NewRequest("GET", f.srv.URL+"/v1/stream?"+query, nil)
+	return trySubscribeURL(f.t, f.srv, query, header)
+}
+
+func trySubscribeURL(t *testing.T, srv *httptest.Server, query string, header http.Header) (*sseClient, int, string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", srv.URL+"/v1/stream?"+query, nil)
 	if err != nil {
-		f.t.Fatal(err)
+		t.Fatal(err)
 	}
 	for k, v := range header {
 		req.Header[k] = v
 	}
 	req.Header.Set("Accept", "text/event-stream")
-	resp, err := f.srv.Client().Do(req)
+	resp, err := srv.Client().Do(req)
 	if err != nil {
-		f.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(resp.Body)
@@ -239,11 +244,11 @@ func (f *fixture) trySubscribe(query string, header http.Header) (*sseClient, in
 		return nil, resp.StatusCode, string(b)
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
-		f.t.Fatalf("Content-Type %q", ct)
+		t.Fatalf("Content-Type %q", ct)
 	}
-	c := &sseClient{t: f.t, resp: resp, frames: make(chan sseFrame, 1<<16), errc: make(chan error, 1)}
+	c := &sseClient{t: t, resp: resp, frames: make(chan sseFrame, 1<<16), errc: make(chan error, 1)}
 	go c.read()
-	f.t.Cleanup(c.close)
+	t.Cleanup(c.close)
 	return c, 200, ""
 }
 

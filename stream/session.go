@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/r3labs/sse/v2"
+	"github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/protocol"
 )
 
 // Comments the gateway writes on a stream. "live" tells a client its
@@ -245,28 +248,65 @@ func (s *session) readKafka(ctx context.Context, c, target position) error {
 }
 
 func (s *session) readPartition(ctx context.Context, p int32, c position, until int64) error {
-	rd, err := s.g.newPartitionReader(p, c[p])
-	if err != nil {
-		return err
-	}
-	defer rd.Close()
+	g := s.g
 	for c[p] < until {
-		msg, err := rd.ReadMessage(ctx)
+		// Fetch requests rather than a kafka.Reader: a reader prefetches in
+		// the background and its Close waits out a pending fetch, which would
+		// add MaxWait to every resume; a fetch does exactly what is asked.
+		resp, err := g.fetcher.Fetch(ctx, &kafka.FetchRequest{
+			Topic: g.cfg.Topic, Partition: int(p), Offset: c[p],
+			MinBytes: 1, MaxBytes: 4 << 20, MaxWait: 500 * time.Millisecond,
+		})
+		if err == nil {
+			err = resp.Error
+		}
+		if errors.Is(err, kafka.OffsetOutOfRange) {
+			// Retention removed records the client never saw; nothing brings
+			// them back, so carry on from the oldest record still there.
+			first, ferr := g.firstOffset(ctx, p)
+			if ferr != nil {
+				return ferr
+			}
+			if first <= c[p] {
+				return fmt.Errorf("catch-up read of partition %d at offset %d: %w", p, c[p], err)
+			}
+			c[p] = first
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("catch-up read of partition %d at offset %d: %w", p, c[p], err)
 		}
-		if msg.Offset < c[p] {
-			continue
+		got := false
+		for c[p] < until {
+			rec, err := resp.Records.ReadRecord()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("catch-up read of partition %d at offset %d: %w", p, c[p], err)
+			}
+			if rec.Offset < c[p] {
+				continue // a batch may start before the offset asked for
+			}
+			got = true
+			c[p] = rec.Offset + 1
+			key, kerr := protocol.ReadAll(rec.Key)
+			value, verr := protocol.ReadAll(rec.Value)
+			if kerr != nil || verr != nil {
+				return fmt.Errorf("catch-up read of partition %d at offset %d: %w", p, rec.Offset, errors.Join(kerr, verr))
+			}
+			e, err := decodeRecord(p, rec.Offset, key, value)
+			if err != nil || !s.req.filter.match(e) {
+				continue // invalid records are counted by the live readers
+			}
+			if err := s.send(ctx, &sse.Event{ID: c.appendTo(nil), Data: e.data}); err != nil {
+				return err
+			}
 		}
-		// An offset beyond c[p] means retention removed records the client
-		// never saw; nothing can bring them back.
-		c[p] = msg.Offset + 1
-		e, err := decodeRecord(p, msg.Offset, msg.Key, msg.Value)
-		if err != nil || !s.req.filter.match(e) {
-			continue // invalid records are counted by the live readers
-		}
-		if err := s.send(ctx, &sse.Event{ID: c.appendTo(nil), Data: e.data}); err != nil {
-			return err
+		if !got && resp.HighWatermark <= c[p] && c[p] < until {
+			// The records up to until were there when the hub read them; a
+			// partition that now ends before them was truncated or recreated.
+			return fmt.Errorf("catch-up read of partition %d: ends at %d, before %d", p, resp.HighWatermark, until)
 		}
 	}
 	return nil
