@@ -13,5 +13,6 @@
 // error that names the problem, never a panic and never an allocation larger
 // than a small multiple of the file size. [Open] memory-maps the file read-only,
 // so tensor data is not copied; metadata strings are copied so they outlive
-// [File.Close].
+// [File.Close]. As with any mapping, truncating the file while it is open
+// makes later reads of its tensor data fault.
 package gguf
