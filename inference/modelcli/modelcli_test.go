@@ -338,3 +338,13 @@ func TestBench(t *testing.T) {
 		t.Errorf("bench: %+v", r)
 	}
 }
+
+func TestGenerateCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := Run(ctx, []string{"generate", "--model", fixture("tiny-llama-f32"), "--prompt", "hello", "--max-tokens", "8"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "context canceled") {
+		t.Errorf("exit %d, stderr %q; want 1 and context canceled", code, errb.String())
+	}
+}
