@@ -6,7 +6,7 @@ import "fmt"
 // Operands live here rather than in a closure so that MatMul allocates
 // nothing per call.
 type matmulState struct {
-	job func(worker, lo, hi int) // p.mm.rows, bound once
+	job func(worker, lo, hi int) // rowsJob, bound once at NewPool
 
 	out []float32
 	w   *Matrix
@@ -112,6 +112,8 @@ func (s *matmulState) rowsJob(worker, lo, hi int) {
 			wr := w.Data[r*rb : (r+1)*rb]
 			switch w.Type {
 			case F32:
+				// A view for aligned data (GGUF tensors are); unaligned
+				// F32 weights work but are decoded per row.
 				wf := bytesAsF32(wr)
 				for i := i0; i < i1; i++ {
 					out[i*rows+r] = dotF32(wf, s.x[i*cols:(i+1)*cols])
