@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -84,13 +85,28 @@ func (s *Server) serveLogs(c *fiber.Ctx, now time.Time) (int, error) {
 			rerr := &requestError{Status: http.StatusRequestEntityTooLarge, Msg: "event too large for the Kafka producer: " + err.Error(), Limit: "producer_batch_bytes"}
 			return rerr.Status, writeError(c, rerr)
 		}
-		s.log.Warn("ingest: produce failed", "records", len(msgs), "topic", s.cfg.Topic, "err", err)
+		s.log.Warn("ingest: produce failed", "records", len(msgs), "topic", s.cfg.Topic, "err", produceError(err))
 		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
-		rerr := &requestError{Status: http.StatusServiceUnavailable, Msg: "kafka unavailable: " + err.Error()}
+		rerr := &requestError{Status: http.StatusServiceUnavailable, Msg: "kafka unavailable: " + produceError(err)}
 		return rerr.Status, writeError(c, rerr)
 	}
 	s.m.records.Add(float64(len(msgs)))
 	return http.StatusAccepted, c.Status(http.StatusAccepted).JSON(fiber.Map{"accepted": len(msgs)})
+}
+
+// produceError explains a failed write briefly. kafka-go's WriteErrors
+// prints one error per record, which for a batch of thousands would make a
+// huge body out of one cause.
+func produceError(err error) string {
+	var werrs kafka.WriteErrors
+	if errors.As(err, &werrs) {
+		for _, e := range werrs {
+			if e != nil {
+				return fmt.Sprintf("%d of %d records failed: %v", werrs.Count(), len(werrs), e)
+			}
+		}
+	}
+	return err.Error()
 }
 
 // acquire takes an in-flight slot, waiting up to ProduceTimeout.

@@ -397,12 +397,15 @@ func TestIngestKafkaUnavailable(t *testing.T) {
 	}
 
 	e.kafka.Close()
-	r := e.post([]byte("during the outage\nsecond line"), "text/plain", nil, "?service=outage")
+	r := e.post(bytes.Repeat([]byte("during the outage\n"), 500), "text/plain", nil, "?service=outage")
 	if r.status != http.StatusServiceUnavailable {
 		t.Fatalf("broker down: %d %s, want 503", r.status, r.raw)
 	}
 	if r.header.Get("Retry-After") != "5" {
 		t.Fatalf("Retry-After %q, want 5", r.header.Get("Retry-After"))
+	}
+	if len(r.raw) > 1024 {
+		t.Fatalf("503 body of %d bytes for one cause: %.300s", len(r.raw), r.raw)
 	}
 	if msg, _ := r.body["error"].(string); !strings.HasPrefix(msg, "kafka unavailable: ") {
 		t.Fatalf("error %q", r.raw)
