@@ -22,6 +22,7 @@ type Config struct {
 	HeadDim    int     // NEmbd / NHead
 	RopeDim    int     // <arch>.rope.dimension_count (defaults to HeadDim)
 	RopeBase   float32 // <arch>.rope.freq_base (defaults to 10000)
+	RopeScale  float32 // position scale: 1/<arch>.rope.scaling.factor for linear scaling, else 1
 	NormEps    float32 // <arch>.attention.layer_norm_rms_epsilon
 	RopeNeox   bool    // rotate halves (qwen2) instead of adjacent pairs (llama)
 	TiedOutput bool    // no output.weight: token_embd doubles as the output matrix
@@ -105,6 +106,22 @@ func ConfigFromGGUF(f *gguf.File) (Config, error) {
 	}
 	if !(c.RopeBase > 0) {
 		return c, fmt.Errorf("model: rope.freq_base %g must be positive", c.RopeBase)
+	}
+	c.RopeScale = 1
+	scaling, _ := metaString(f, arch+".rope.scaling.type")
+	switch scaling {
+	case "", "none":
+	case "linear":
+		factor, ok := metaFloat(f, arch+".rope.scaling.factor")
+		if !ok || !(factor > 0) {
+			return c, fmt.Errorf("model: linear rope scaling needs a positive %s.rope.scaling.factor", arch)
+		}
+		c.RopeScale = float32(1 / factor)
+	default:
+		return c, fmt.Errorf("model: rope scaling %q not supported (want none or linear)", scaling)
+	}
+	if factor, ok := metaFloat(f, arch+".rope.scale_linear"); ok && scaling == "" && factor > 0 {
+		c.RopeScale = float32(1 / factor)
 	}
 	v, ok := metaFloat(f, arch+".attention.layer_norm_rms_epsilon")
 	if !ok {

@@ -131,8 +131,13 @@ func (m *Model) layerForward(l, n int) {
 			addTo(ki, w.bk)
 			addTo(vi, w.bv)
 		}
-		rope(qi, c.NHead, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeNeox)
-		rope(ki, c.NHeadKV, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeNeox)
+		if m.ropeFF == nil && c.RopeScale == 1 {
+			rope(qi, c.NHead, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeNeox)
+			rope(ki, c.NHeadKV, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeNeox)
+		} else {
+			ropeScaled(qi, c.NHead, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeScale, m.ropeFF, c.RopeNeox)
+			ropeScaled(ki, c.NHeadKV, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeScale, m.ropeFF, c.RopeNeox)
+		}
 		s.kv.Store(l, int(e.Seq), int(e.Pos), ki, vi)
 	}
 	s.layer = l

@@ -204,7 +204,7 @@ func TestConfigFromGGUF(t *testing.T) {
 			t.Errorf("%s:\n got %+v\nwant %+v", name, got, want)
 		}
 	}
-	base := Config{NEmbd: 64, NLayer: 2, NHead: 4, NHeadKV: 2, NFF: 192, NCtx: 512, NVocab: 640, HeadDim: 16, RopeDim: 16}
+	base := Config{NEmbd: 64, NLayer: 2, NHead: 4, NHeadKV: 2, NFF: 192, NCtx: 512, NVocab: 640, HeadDim: 16, RopeDim: 16, RopeScale: 1}
 	llama := base
 	llama.Arch, llama.RopeBase, llama.NormEps = "llama", 10000, 1e-5
 	qwen := base

@@ -37,6 +37,7 @@ type Model struct {
 
 	embd    tensor.Matrix // token_embd: NVocab rows of NEmbd
 	outNorm []float32
+	ropeFF  []float32 // rope_freqs.weight (Llama 3 frequency factors), else nil
 	output  tensor.Matrix // output, or token_embd when tied
 	layers  []layer
 
@@ -100,6 +101,9 @@ func FromGGUF(f *gguf.File, opts Options) (*Model, error) {
 	} else {
 		cfg.TiedOutput = true
 		m.output = m.embd
+	}
+	if _, ok := f.Tensor("rope_freqs.weight"); ok {
+		m.ropeFF = b.vector("rope_freqs.weight", cfg.RopeDim/2)
 	}
 	if _, ok := f.Tensor("blk.0.attn_q.bias"); ok {
 		cfg.QKVBias = true
