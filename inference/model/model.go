@@ -37,7 +37,7 @@ type Model struct {
 
 	embd    tensor.Matrix // token_embd: NVocab rows of NEmbd
 	outNorm []float32
-	ropeFF  []float32 // rope_freqs.weight (Llama 3 frequency factors), else nil
+	ropeFF  []float32     // rope_freqs.weight (Llama 3 frequency factors), else nil
 	output  tensor.Matrix // output, or token_embd when tied
 	layers  []layer
 
