@@ -11,11 +11,16 @@ import (
 )
 
 // Connect opens a pool and checks that the server answers. Errors name the
-// host and database but never the password.
+// host and database but never the password. Sessions show up as
+// application_name "logsift" unless the URL sets another.
 func Connect(ctx context.Context, dbURL string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dbURL)
 	if err != nil {
 		return nil, fmt.Errorf("pg: database url %s: %s", redactURL(dbURL), redact(err.Error(), dbURL))
+	}
+	// Name the sessions in pg_stat_activity unless the URL already does.
+	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
+		cfg.ConnConfig.RuntimeParams["application_name"] = "logsift"
 	}
 	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

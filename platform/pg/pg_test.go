@@ -211,3 +211,25 @@ func TestPing(t *testing.T) {
 		t.Error("Ping on a closed pool succeeded")
 	}
 }
+
+func TestApplicationName(t *testing.T) {
+	pool := connect(t)
+	var name string
+	if err := pool.QueryRow(context.Background(), "SELECT current_setting('application_name')").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if name != "logsift" {
+		t.Errorf("application_name = %q, want logsift", name)
+	}
+	pool2, err := Connect(context.Background(), pool.Config().ConnString()+"&application_name=classifier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool2.Close()
+	if err := pool2.QueryRow(context.Background(), "SELECT current_setting('application_name')").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if name != "classifier" {
+		t.Errorf("application_name = %q, want the URL's classifier", name)
+	}
+}

@@ -2,12 +2,36 @@ package pgtest
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 )
 
 func TestMain(m *testing.M) { Main(m) }
+
+// Without PostgreSQL, a test using URL must fail under CI=true and skip
+// otherwise. The test binary runs itself with PG_BIN pointing at an empty
+// directory.
+func TestMissingPostgres(t *testing.T) {
+	if os.Getenv("PGTEST_CHILD") == "1" {
+		t.Skip("already the child")
+	}
+	for _, ci := range []string{"true", ""} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestURLGivesFreshDatabases$", "-test.v")
+		cmd.Env = append(os.Environ(), "PGTEST_CHILD=1", "PG_BIN="+t.TempDir(), "CI="+ci)
+		out, err := cmd.CombinedOutput()
+		failed := err != nil
+		switch {
+		case ci == "true" && (!failed || !strings.Contains(string(out), "CI=true and no PostgreSQL")):
+			t.Errorf("CI=true without PostgreSQL: err=%v, want a failure saying why\n%s", err, out)
+		case ci == "" && (failed || !strings.Contains(string(out), "--- SKIP")):
+			t.Errorf("no CI, no PostgreSQL: err=%v, want a skip\n%s", err, out)
+		}
+	}
+}
 
 func TestURLGivesFreshDatabases(t *testing.T) {
 	ctx := context.Background()
