@@ -22,13 +22,14 @@
 // EventSource sends; ?last_event_id= for curl) therefore resumes with no gap
 // and no repeat, filtered or not, on this gateway or any other one reading
 // the same topic. A partition the id does not name is read from the start
-// of retention; records removed by retention are gone. A malformed id is a
-// 400.
+// of retention. A malformed id is a 400.
 //
 // A resuming subscriber is served, in order:
-//   - from Kafka, by a reader of its own, for the partitions where its
-//     position is older than the in-memory replay window (ReplayWindow
-//     events per partition, one ring in hub order);
+//   - from Kafka, with fetch requests of its own (over the gateway's pooled
+//     connections), for the partitions where its position is older than the
+//     in-memory replay window (ReplayWindow events per partition, one ring
+//     in hub order); where retention has already removed records, it goes
+//     on from the oldest one left;
 //   - from the replay window, in hub order;
 //   - from the live feed. Switching from window to live happens under the
 //     hub's mutex, so no event falls between them; a cursor that only moves
@@ -38,8 +39,9 @@
 // at the start of retention instead (tests, and a dashboard's first load).
 // An id wins over ?from=, because EventSource reconnects with the URL it was
 // opened with. Once a subscriber is registered for the live feed the stream
-// carries the comment ": live"; a client that must not miss what it produces
-// next waits for it.
+// carries the comment ": live" (best effort: it is skipped if the buffer is
+// already full); a client that must not miss what it produces next waits for
+// it. Heartbeats start then too: a catch-up sends events, not comments.
 //
 // # Fan-out and slow subscribers
 //
