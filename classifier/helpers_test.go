@@ -38,10 +38,15 @@ type env struct {
 
 func newEnv(t testing.TB, partitions int) *env {
 	t.Helper()
-	b, err := broker.StartEmbedded("127.0.0.1:0",
+	return newEnvTopics(t,
 		broker.TopicSpec{Name: inTopic, Partitions: partitions},
 		broker.TopicSpec{Name: outTopic, Partitions: partitions},
 		broker.TopicSpec{Name: dlqTopic, Partitions: 1})
+}
+
+func newEnvTopics(t testing.TB, topics ...broker.TopicSpec) *env {
+	t.Helper()
+	b, err := broker.StartEmbedded("127.0.0.1:0", topics...)
 	if err != nil {
 		t.Fatal(err)
 	}
