@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/logsift/logsift/inference/tensor"
 	"github.com/logsift/logsift/inference/tokenizer"
 )
 
@@ -24,6 +25,7 @@ type refPrompt struct {
 	PromptIDs []int32
 	Results   struct {
 		KVF32 refResult `json:"kv_f32"`
+		KVF16 refResult `json:"kv_f16"`
 	} `json:"results"`
 }
 
@@ -166,10 +168,20 @@ func checkStep(t *testing.T, where string, logits []float32, ref refStep, tol fl
 }
 
 func TestConformance(t *testing.T) {
+	conformance(t, tensor.F32)
+}
+
+// TestConformanceKVF16 compares an F16 KV cache with llama.cpp's default
+// (F16 cache) runs.
+func TestConformanceKVF16(t *testing.T) {
+	conformance(t, tensor.F16)
+}
+
+func conformance(t *testing.T, kvType tensor.Type) {
 	for _, tc := range conformanceModels {
 		t.Run(tc.name, func(t *testing.T) {
 			ref := loadRef(t, tc.name)
-			m := loadTestModel(t, tc.name, Options{Threads: 2})
+			m := loadTestModel(t, tc.name, Options{Threads: 2, KVType: kvType})
 			if m.Config().NVocab != 640 {
 				t.Fatalf("n_vocab %d, want 640", m.Config().NVocab)
 			}
@@ -179,8 +191,12 @@ func TestConformance(t *testing.T) {
 					if fmt.Sprint(ids) != fmt.Sprint(p.PromptIDs) {
 						t.Fatalf("prompt ids\n got %v\nwant %v", ids, p.PromptIDs)
 					}
-					teacherForce(t, m, p, tc.tol)
-					freeRun(t, m, p, tc.tol)
+					r := p.Results.KVF32
+					if kvType == tensor.F16 {
+						r = p.Results.KVF16
+					}
+					teacherForce(t, m, p.PromptIDs, r, tc.tol)
+					freeRun(t, m, p.PromptIDs, r, tc.tol)
 				})
 			}
 		})
@@ -189,12 +205,11 @@ func TestConformance(t *testing.T) {
 
 // teacherForce feeds the prompt as one batch and then llama.cpp's own
 // continuation one token at a time, comparing every step.
-func teacherForce(t *testing.T, m *Model, p refPrompt, tol float64) {
+func teacherForce(t *testing.T, m *Model, prompt []int32, r refResult, tol float64) {
 	t.Helper()
-	r := p.Results.KVF32
-	cache := m.NewCache(1, len(p.PromptIDs)+len(r.GeneratedIDs))
+	cache := m.NewCache(1, len(prompt)+len(r.GeneratedIDs))
 	var b Batch
-	b.AddSeq(p.PromptIDs, 0, 0)
+	b.AddSeq(prompt, 0, 0)
 	logits, err := m.Forward(&b, cache)
 	if err != nil {
 		t.Fatal(err)
@@ -212,7 +227,7 @@ func teacherForce(t *testing.T, m *Model, p refPrompt, tol float64) {
 	for k, st := range r.Steps {
 		if k > 0 {
 			b.Reset()
-			b.Add(r.GeneratedIDs[k-1], len(p.PromptIDs)+k-1, 0, true)
+			b.Add(r.GeneratedIDs[k-1], len(prompt)+k-1, 0, true)
 			if logits, err = m.Forward(&b, cache); err != nil {
 				t.Fatal(err)
 			}
@@ -223,17 +238,16 @@ func teacherForce(t *testing.T, m *Model, p refPrompt, tol float64) {
 
 // freeRun generates greedily and checks the ids up to llama.cpp's first near
 // tie (top-1/top-2 logit gap below tol), where rounding may flip the choice.
-func freeRun(t *testing.T, m *Model, p refPrompt, tol float64) {
+func freeRun(t *testing.T, m *Model, prompt []int32, r refResult, tol float64) {
 	t.Helper()
-	r := p.Results.KVF32
-	cache := m.NewCache(1, len(p.PromptIDs)+len(r.GeneratedIDs))
+	cache := m.NewCache(1, len(prompt)+len(r.GeneratedIDs))
 	var b Batch
-	b.AddSeq(p.PromptIDs, 0, 0)
+	b.AddSeq(prompt, 0, 0)
 	var got []int32
 	for k, st := range r.Steps {
 		if k > 0 {
 			b.Reset()
-			b.Add(got[k-1], len(p.PromptIDs)+k-1, 0, true)
+			b.Add(got[k-1], len(prompt)+k-1, 0, true)
 		}
 		logits, err := m.Forward(&b, cache)
 		if err != nil {

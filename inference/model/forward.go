@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"math"
+
+	"github.com/logsift/logsift/inference/tensor"
 )
 
 // scratch holds every buffer Forward needs, sized for maxBatch entries, so
@@ -138,6 +140,11 @@ func (m *Model) layerForward(l, n int) {
 			ropeScaled(qi, c.NHead, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeScale, m.ropeFF, c.RopeNeox)
 			ropeScaled(ki, c.NHeadKV, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeScale, m.ropeFF, c.RopeNeox)
 		}
+		if m.kvF16 {
+			roundF16(qi)
+			roundF16(ki)
+			roundF16(vi)
+		}
 		s.kv.Store(l, int(e.Seq), int(e.Pos), ki, vi)
 	}
 	s.layer = l
@@ -176,7 +183,9 @@ func (m *Model) layerForward(l, n int) {
 //	w_t = softmax_t( q_hd · K[s][t][hd/G] / sqrt(HeadDim) ),  t = 0..p
 //	out_hd = Σ_t w_t V[s][t][hd/G]
 //
-// The softmax subtracts the maximum and sums in float64 as ggml does.
+// The softmax subtracts the maximum and sums in float64 as ggml does. With an
+// F16 cache the weights w_t are rounded to F16, as ggml rounds the second
+// operand of its F16 matrix product.
 func (m *Model) attendSlots(lo, hi int) {
 	c, s := &m.cfg, &m.s
 	hd, qd, group := c.HeadDim, c.QDim(), c.NHead/c.NHeadKV
@@ -206,7 +215,11 @@ func (m *Model) attendSlots(lo, hi int) {
 			out := s.att[i*qd+head*hd : i*qd+(head+1)*hd]
 			clear(out)
 			for t := 0; t <= pos; t++ {
-				axpy(out, scores[t]*inv, s.kv.Value(s.layer, seq, t)[ko:ko+hd])
+				w := scores[t] * inv
+				if m.kvF16 {
+					w = tensor.FP16ToFP32(tensor.FP32ToFP16(w))
+				}
+				axpy(out, w, s.kv.Value(s.layer, seq, t)[ko:ko+hd])
 			}
 		}
 	}

@@ -17,6 +17,11 @@ type Options struct {
 	Threads int
 	// Pool, if set, is shared with the caller and not closed by Model.Close.
 	Pool *tensor.Pool
+	// KVType is the precision of cached keys and values: tensor.F32 (the
+	// zero value) or tensor.F16, llama.cpp's default. With F16, keys, values
+	// and queries are rounded to F16 and so are the attention weights before
+	// they multiply the values, as ggml's F16-cache attention does.
+	KVType tensor.Type
 	// MaxBatch is the largest number of batch entries one Forward accepts
 	// (0 = 512). Scratch memory grows linearly with it.
 	MaxBatch int
@@ -42,6 +47,7 @@ type Model struct {
 	layers  []layer
 
 	maxBatch int
+	kvF16    bool
 	s        scratch
 }
 
@@ -88,7 +94,10 @@ func FromGGUF(f *gguf.File, opts Options) (*Model, error) {
 	if opts.Threads < 0 {
 		return nil, fmt.Errorf("model: Threads %d must not be negative", opts.Threads)
 	}
-	m := &Model{file: f, maxBatch: opts.MaxBatch}
+	if opts.KVType != tensor.F32 && opts.KVType != tensor.F16 {
+		return nil, fmt.Errorf("model: KVType %s not supported (want f32 or f16)", opts.KVType)
+	}
+	m := &Model{file: f, maxBatch: opts.MaxBatch, kvF16: opts.KVType == tensor.F16}
 	if m.maxBatch == 0 {
 		m.maxBatch = 512
 	}
@@ -167,6 +176,14 @@ func (m *Model) Tokenizer() *tokenizer.Tokenizer { return m.tok }
 
 // MaxBatch is the largest batch Forward accepts.
 func (m *Model) MaxBatch() int { return m.maxBatch }
+
+// KVType is the precision of the keys and values Forward stores.
+func (m *Model) KVType() tensor.Type {
+	if m.kvF16 {
+		return tensor.F16
+	}
+	return tensor.F32
+}
 
 // Threads is the number of threads Forward uses.
 func (m *Model) Threads() int { return m.pool.Threads() }

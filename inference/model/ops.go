@@ -66,3 +66,12 @@ func ropeScaled(x []float32, nHeads, headDim, ropeDim, pos int, base, freqScale 
 		theta *= thetaScale
 	}
 }
+
+// roundF16 rounds x to the nearest F16 values in place: what storing into
+// and reading back from an F16 cache, or converting a matmul operand for F16
+// weights, does to it.
+func roundF16(x []float32) {
+	for i, v := range x {
+		x[i] = tensor.FP16ToFP32(tensor.FP32ToFP16(v))
+	}
+}

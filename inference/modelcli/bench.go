@@ -11,7 +11,7 @@ import (
 	"github.com/logsift/logsift/inference/model"
 )
 
-const benchUsage = "--model M [--threads T] [--pp 128] [--tg 64] [--reps 3] [--format json|text]"
+const benchUsage = "--model M [--threads T] [--kv-type f32|f16] [--pp 128] [--tg 64] [--reps 3] [--format json|text]"
 
 type benchResult struct {
 	Model        string    `json:"model"`
@@ -41,6 +41,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("bench")
 	path := fs.String("model", "", "GGUF model file")
 	threads := fs.Int("threads", 0, "threads (0 = one per CPU)")
+	kvType := fs.String("kv-type", "f32", "KV cache precision: f32 or f16 (llama.cpp's default)")
 	pp := fs.Int("pp", 128, "prompt tokens processed as one batch (0 = skip)")
 	tg := fs.Int("tg", 64, "tokens generated one at a time (0 = skip)")
 	reps := fs.Int("reps", 3, "repetitions (the median is reported)")
@@ -65,7 +66,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := checkFormat(*format, "json", "text"); err != nil {
 		return err
 	}
-	m, err := model.Load(*path, model.Options{Threads: *threads, MaxBatch: max(*pp, 1)})
+	kvt, err := parseKVType(*kvType)
+	if err != nil {
+		return err
+	}
+	m, err := model.Load(*path, model.Options{Threads: *threads, MaxBatch: max(*pp, 1), KVType: kvt})
 	if err != nil {
 		return err
 	}

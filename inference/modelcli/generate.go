@@ -12,7 +12,7 @@ import (
 	"github.com/logsift/logsift/inference/tokenizer"
 )
 
-const generateUsage = "--model M --prompt T [--no-bos] [--special] [--max-tokens N] [--temperature 0] [--seed S] [--top-logprobs K] [--threads T] [--format json|text]"
+const generateUsage = "--model M --prompt T [--no-bos] [--special] [--max-tokens N] [--temperature 0] [--seed S] [--top-logprobs K] [--threads T] [--kv-type f32|f16] [--format json|text]"
 
 // tokenLogprob is one entry of a step's top log-probabilities.
 type tokenLogprob struct {
@@ -39,6 +39,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	seed := fs.Uint64("seed", 0, "sampling seed (temperature > 0)")
 	topK := fs.Int("top-logprobs", 0, "report the K most likely tokens of every step with their log-probabilities")
 	threads := fs.Int("threads", 0, "threads (0 = one per CPU)")
+	kvType := fs.String("kv-type", "f32", "KV cache precision: f32 or f16 (llama.cpp's default)")
 	format := fs.String("format", "json", "output format: json or text")
 	if err := parse(fs, generateUsage, args, stdout); err != nil {
 		return err
@@ -61,7 +62,11 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := checkFormat(*format, "json", "text"); err != nil {
 		return err
 	}
-	m, err := model.Load(*path, model.Options{Threads: *threads})
+	kvt, err := parseKVType(*kvType)
+	if err != nil {
+		return err
+	}
+	m, err := model.Load(*path, model.Options{Threads: *threads, KVType: kvt})
 	if err != nil {
 		return err
 	}

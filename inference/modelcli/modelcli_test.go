@@ -62,6 +62,7 @@ func TestUsageErrors(t *testing.T) {
 	f(2, "quantize", "--type", "q8_0", "only-one.gguf")
 	f(2, "quantize", "--type", "q2_k", "a.gguf", "b.gguf")
 	f(2, "bench", "--model", fixture("tiny-llama-f32"), "--reps", "0")
+	f(2, "generate", "--model", fixture("tiny-llama-f32"), "--kv-type", "q8_0")
 	f(1, "inspect", "--model", filepath.Join(t.TempDir(), "missing.gguf"))
 	f(1, "generate", "--model", fixture("tiny-llama-f32"), "--prompt", "hi", "--max-tokens", "600")
 }

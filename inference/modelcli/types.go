@@ -79,3 +79,13 @@ func encode(t tensor.Type, cols int, src []float32) []byte {
 	tensor.Quantize(t, src, dst)
 	return dst
 }
+
+func parseKVType(s string) (tensor.Type, error) {
+	switch strings.ToLower(s) {
+	case "f32":
+		return tensor.F32, nil
+	case "f16":
+		return tensor.F16, nil
+	}
+	return 0, usagef("--kv-type %q: want f32 or f16", s)
+}
