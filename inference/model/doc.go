@@ -16,7 +16,9 @@
 // next to the repository): the kernels in package tensor quantise or round
 // activations like ggml before quantised or F16 matrix products, and the last
 // layer, like llama.cpp's, runs its feed-forward block only for the entries
-// that want logits. Measured against llama.cpp's F32-KV outputs: F32, Q8_0
+// that want logits. Options.KVType F16 reproduces llama.cpp's default F16
+// cache (its kv_f16 reference runs) the same way. Measured against llama.cpp's
+// F32-KV outputs: F32, Q8_0
 // and Q4_0 logits agree to ~1e-7 (float32 summation order only); F16 logits
 // agree to ~1e-7 at most steps, with sporadic steps off by 1e-5..2e-4 where
 // a last-bit float32 difference upstream flips the F16 rounding of an

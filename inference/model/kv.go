@@ -19,8 +19,11 @@ type KV interface {
 	Value(layer, seq, pos int) []float32
 }
 
-// Cache is a contiguous F32 KV store: for every layer and sequence slot, room
-// for MaxTokens positions.
+// Cache is a contiguous float32 KV store: for every layer and sequence slot,
+// room for MaxTokens positions. With Options.KVType F16 the model rounds keys
+// and values to F16 before storing them, so results are those of an F16
+// cache, but the memory is still float32 (the paged cache is where F16
+// storage belongs).
 type Cache struct {
 	nLayer, maxSeqs, maxTokens, dim int
 	k, v                            []float32
