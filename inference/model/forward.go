@@ -96,9 +96,7 @@ func (m *Model) Forward(b *Batch, kv KV) ([]float32, error) {
 		s.logits = make([]float32, no*c.NVocab)
 	}
 	// The last layer left only the rows that want logits, in order.
-	for j := 0; j < no; j++ {
-		rmsNorm(s.h[j*E:(j+1)*E], s.x[j*E:(j+1)*E], m.outNorm, c.NormEps)
-	}
+	normRows(s.h[:no*E], s.x[:no*E], m.outNorm, E, c.NormEps)
 	m.pool.MatMul(s.logits[:no*c.NVocab], &m.output, s.h[:no*E], no)
 	return s.logits[:no*c.NVocab], nil
 }
@@ -120,12 +118,37 @@ func (m *Model) layerForward(l, n int) {
 	x, h := s.x[:n*E], s.h[:n*E]
 	q, k, v, att := s.q[:n*qd], s.k[:n*kvd], s.v[:n*kvd], s.att[:n*qd]
 
-	for i := 0; i < n; i++ {
-		rmsNorm(h[i*E:(i+1)*E], x[i*E:(i+1)*E], w.attnNorm, c.NormEps)
-	}
+	normRows(h, x, w.attnNorm, E, c.NormEps)
 	m.pool.MatMul(q, &w.wq, h, n)
 	m.pool.MatMul(k, &w.wk, h, n)
 	m.pool.MatMul(v, &w.wv, h, n)
+	m.positionAndStore(l, q, k, v)
+	s.layer = l
+	m.pool.Parallel(s.slots, s.attnFn) // att = attention(q, cached k, cached v)
+	m.pool.MatMul(h, &w.wo, att, n)
+	addTo(x, h)
+
+	if l == len(m.layers)-1 {
+		if n = m.keepLogitRows(); n == 0 {
+			return
+		}
+		x, h = x[:n*E], h[:n*E]
+	}
+	g, u := s.g[:n*ff], s.u[:n*ff]
+	normRows(h, x, w.ffnNorm, E, c.NormEps)
+	m.pool.MatMul(g, &w.gate, h, n)
+	m.pool.MatMul(u, &w.up, h, n)
+	siluMul(g, u)
+	m.pool.MatMul(h, &w.down, g, n)
+	addTo(x, h)
+}
+
+// positionAndStore finishes each entry's projections for layer l: adds the
+// q/k/v biases, rotates q and k by the entry's position, rounds to F16 for
+// an F16 cache, and stores k and v in the KV store.
+func (m *Model) positionAndStore(l int, q, k, v []float32) {
+	c, s, w := &m.cfg, &m.s, &m.layers[l]
+	qd, kvd := c.QDim(), c.KVDim()
 	for i, e := range s.batch {
 		qi, ki, vi := q[i*qd:(i+1)*qd], k[i*kvd:(i+1)*kvd], v[i*kvd:(i+1)*kvd]
 		if w.bq != nil {
@@ -133,46 +156,33 @@ func (m *Model) layerForward(l, n int) {
 			addTo(ki, w.bk)
 			addTo(vi, w.bv)
 		}
+		pos := int(e.Pos)
 		if m.ropeFF == nil && c.RopeScale == 1 {
-			rope(qi, c.NHead, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeNeox)
-			rope(ki, c.NHeadKV, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeNeox)
+			rope(qi, c.NHead, c.HeadDim, c.RopeDim, pos, c.RopeBase, c.RopeNeox)
+			rope(ki, c.NHeadKV, c.HeadDim, c.RopeDim, pos, c.RopeBase, c.RopeNeox)
 		} else {
-			ropeScaled(qi, c.NHead, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeScale, m.ropeFF, c.RopeNeox)
-			ropeScaled(ki, c.NHeadKV, c.HeadDim, c.RopeDim, int(e.Pos), c.RopeBase, c.RopeScale, m.ropeFF, c.RopeNeox)
+			ropeScaled(qi, c.NHead, c.HeadDim, c.RopeDim, pos, c.RopeBase, c.RopeScale, m.ropeFF, c.RopeNeox)
+			ropeScaled(ki, c.NHeadKV, c.HeadDim, c.RopeDim, pos, c.RopeBase, c.RopeScale, m.ropeFF, c.RopeNeox)
 		}
 		if m.kvF16 {
 			roundF16(qi)
 			roundF16(ki)
 			roundF16(vi)
 		}
-		s.kv.Store(l, int(e.Seq), int(e.Pos), ki, vi)
+		s.kv.Store(l, int(e.Seq), pos, ki, vi)
 	}
-	s.layer = l
-	m.pool.Parallel(s.slots, s.attnFn)
-	m.pool.MatMul(h, &w.wo, att, n)
-	addTo(x, h)
+}
 
-	if l == len(m.layers)-1 {
-		// Only rows that want logits matter past this point: keep those
-		// (as llama.cpp does, which also decides its kernels' shapes).
-		for j, i := range s.out {
-			copy(x[j*E:(j+1)*E], x[i*E:(i+1)*E])
-		}
-		n = len(s.out)
-		if n == 0 {
-			return
-		}
-		x, h = x[:n*E], h[:n*E]
+// keepLogitRows moves the residual rows of the entries that want logits to
+// the front of x and returns their count. Past the last attention nothing
+// else matters; llama.cpp makes the same cut, which also decides the shapes
+// (and so the kernels) of its last FFN products.
+func (m *Model) keepLogitRows() int {
+	E, x := m.cfg.NEmbd, m.s.x
+	for j, i := range m.s.out {
+		copy(x[j*E:(j+1)*E], x[i*E:(i+1)*E])
 	}
-	for i := 0; i < n; i++ {
-		rmsNorm(h[i*E:(i+1)*E], x[i*E:(i+1)*E], w.ffnNorm, c.NormEps)
-	}
-	g, u := s.g[:n*ff], s.u[:n*ff]
-	m.pool.MatMul(g, &w.gate, h, n)
-	m.pool.MatMul(u, &w.up, h, n)
-	siluMul(g, u)
-	m.pool.MatMul(h, &w.down, g, n)
-	addTo(x, h)
+	return len(m.s.out)
 }
 
 // attendSlots computes causal grouped-query attention for the (entry, head)

@@ -12,6 +12,13 @@ import (
 // rmsNorm: dst = x / sqrt(mean(x²) + eps) ⊙ w.
 func rmsNorm(dst, x, w []float32, eps float32) { tensor.RMSNorm(dst, x, w, eps) }
 
+// normRows applies rmsNorm to each row of width e.
+func normRows(dst, x, w []float32, e int, eps float32) {
+	for i := 0; i+e <= len(x); i += e {
+		rmsNorm(dst[i:i+e], x[i:i+e], w, eps)
+	}
+}
+
 // rope rotates each head of x by position pos (pairs adjacent or half apart).
 func rope(x []float32, nHeads, headDim, ropeDim, pos int, base float32, neox bool) {
 	tensor.Rope(x, nHeads, headDim, ropeDim, pos, base, neox)
