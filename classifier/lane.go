@@ -127,7 +127,7 @@ func (l *lane) collect(ctx context.Context) (batch []*item, more bool) {
 // and hands the rest to the finisher.
 func (l *lane) process(ctx context.Context, batch []*item) {
 	w := l.r.w
-	var labelIdx []*item
+	var toLabel []*item
 	var dead []*item
 	for _, it := range batch {
 		if !it.prepared {
@@ -137,14 +137,14 @@ func (l *lane) process(ctx context.Context, batch []*item) {
 				continue
 			}
 		}
-		labelIdx = append(labelIdx, it)
+		toLabel = append(toLabel, it)
 	}
 
 	var ok []*item
 	var rows []schemas.ClassifiedLog
-	if len(labelIdx) > 0 {
-		inputs := make([]Input, len(labelIdx))
-		for i, it := range labelIdx {
+	if len(toLabel) > 0 {
+		inputs := make([]Input, len(toLabel))
+		for i, it := range toLabel {
 			inputs[i] = it.in
 		}
 		outs, done := w.label(ctx, inputs)
@@ -152,7 +152,7 @@ func (l *lane) process(ctx context.Context, batch []*item) {
 			return
 		}
 		now := time.Now().UTC()
-		for i, it := range labelIdx {
+		for i, it := range toLabel {
 			o := outs[i]
 			err, reason := o.Err, ReasonLabel
 			if err == nil {
