@@ -260,3 +260,35 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		t.Fatalf("New with defaults: %v", err)
 	}
 }
+
+// Two workers in one group split the partitions; the second one joining
+// mid-stream forces a rebalance while batches are in flight.
+func TestTwoWorkersShareTheGroup(t *testing.T) {
+	const n = 2000
+	e := newEnv(t, 4)
+	e.produce(mixedRecords(n, time.Now().UTC())...)
+	cfg := e.config()
+	// Slow enough that the stream outlasts the rebalance (kafka-go notices
+	// one at its next heartbeat).
+	cfg.BatchSize = 8
+	lab := &keywordLabeler{delay: 25 * time.Millisecond}
+	stop1 := e.start(newWorker(t, cfg, lab, e.store, nil))
+	e.waitRows(n / 10)
+	reg2 := prometheus.NewRegistry()
+	stop2 := e.start(newWorker(t, cfg, lab, e.store, reg2))
+	e.waitRows(n)
+	e.waitCommitted()
+	if err := stop1(); err != nil {
+		t.Fatal(err)
+	}
+	if err := stop2(); err != nil {
+		t.Fatal(err)
+	}
+	if c := e.count(`SELECT count(*) FROM classified_logs`); c != n {
+		t.Fatalf("rows = %d; want %d", c, n)
+	}
+	if got := len(distinctSources(e.readAll(outTopic))); got != n {
+		t.Fatalf("out topic holds %d distinct sources; want %d", got, n)
+	}
+	t.Logf("second worker took %v records", counter(t, reg2, "logsift_classifier_records_in_total"))
+}
