@@ -349,3 +349,33 @@ func TestGenerateCancelled(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 1 and context canceled", code, errb.String())
 	}
 }
+
+// TestGenerateChunkedPrompt: a prompt longer than MaxBatch is prefilled in
+// chunks and gives the same tokens and log-probabilities.
+func TestGenerateChunkedPrompt(t *testing.T) {
+	ref := loadRef(t, "tiny-llama-f32")
+	p := ref.Prompts[3] // 91 tokens
+	run := func(maxBatch int) *generateResult {
+		m, err := model.Load(fixture("tiny-llama-f32"), model.Options{Threads: 2, MaxBatch: maxBatch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		res, err := generate(context.Background(), m, p.PromptIDs, genOptions{maxTokens: 6, topK: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	whole, chunked := run(512), run(16)
+	if fmt.Sprint(whole.Tokens) != fmt.Sprint(chunked.Tokens) || fmt.Sprint(whole.Tokens) != fmt.Sprint(p.Results.KVF32.GeneratedIDs[:6]) {
+		t.Fatalf("tokens: whole %v, chunked %v, llama.cpp %v", whole.Tokens, chunked.Tokens, p.Results.KVF32.GeneratedIDs[:6])
+	}
+	for k := range whole.TopLogprobs {
+		for j := range whole.TopLogprobs[k] {
+			if a, b := whole.TopLogprobs[k][j], chunked.TopLogprobs[k][j]; a.ID != b.ID || math.Abs(a.Logprob-b.Logprob) > 1e-5 {
+				t.Errorf("step %d rank %d: whole %+v, chunked %+v", k, j, a, b)
+			}
+		}
+	}
+}
