@@ -379,3 +379,18 @@ func TestGenerateChunkedPrompt(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateStopsAtEOG relies on tiny-qwen2's tied random embeddings making
+// the current token the most likely next one: after <|im_end|> that is
+// <|im_end|> again, an end-of-generation token, which ends the output (and is
+// reported as its last token, as llama.cpp does).
+func TestGenerateStopsAtEOG(t *testing.T) {
+	var g generateResult
+	out := mustRun(t, "generate", "--model", fixture("tiny-qwen2-f32"), "--prompt", "ok<|im_end|>", "--special", "--max-tokens", "5")
+	if err := json.Unmarshal([]byte(out), &g); err != nil {
+		t.Fatal(err)
+	}
+	if g.Stop != "eog" || fmt.Sprint(g.Tokens) != "[639]" || g.Text != "" {
+		t.Errorf("got %+v, want stop eog after token 639 with empty text", g)
+	}
+}
