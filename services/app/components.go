@@ -78,8 +78,7 @@ func StartIngest(cfg IngestConfig, reg *prometheus.Registry, h *health.Health, l
 		return nil, fmt.Errorf("ingest: listen %s: %w", cfg.Addr, err)
 	}
 	in := &Ingest{srv: srv, writer: w, ln: ln, done: make(chan error, 1)}
-	go func() { in.done <- srv.App().Listener(ln) }()
-	logger.Info("ingest listening", "addr", ln.Addr().String(), "topic", cfg.Topic)
+	go func() { in.done <- srv.Serve(ln) }()
 	return in, nil
 }
 
@@ -90,6 +89,9 @@ func (in *Ingest) URL() string { return hostURL(in.ln.Addr().String()) }
 // Kafka writer (which flushes what it holds).
 func (in *Ingest) Stop(ctx context.Context) error {
 	err := in.srv.Shutdown(ctx)
+	// A Shutdown that lands before the server began serving finds nothing to
+	// stop; closing the listener ends Serve in that case too.
+	_ = in.ln.Close()
 	<-in.done
 	return errors.Join(err, in.writer.Close())
 }
@@ -194,17 +196,19 @@ func StartGateway(ctx context.Context, cfg GatewayConfig, reg *prometheus.Regist
 // URL is the base URL of the gateway.
 func (g *Gateway) URL() string { return hostURL(g.http.Addr()) }
 
-// Stop closes subscriber connections and stops consuming.
+// Stop stops consuming, which ends the open streams, then closes the server.
+// Streams end only when Run returns, so the order matters: shutting the
+// server down first would wait on streams that never end.
 func (g *Gateway) Stop(ctx context.Context) error {
-	sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	err := g.http.Stop(sctx)
 	g.cancel()
-	if rerr := <-g.done; rerr != nil && !errors.Is(rerr, context.Canceled) {
-		err = errors.Join(err, rerr)
+	err := <-g.done
+	if errors.Is(err, context.Canceled) {
+		err = nil
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = nil // streams were cut after the grace period, as intended
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if herr := g.http.Stop(sctx); herr != nil && !errors.Is(herr, context.DeadlineExceeded) {
+		err = errors.Join(err, herr)
 	}
 	return err
 }
