@@ -101,6 +101,8 @@ type ClassifyConfig struct {
 	Kafka       broker.Config
 	DatabaseURL string
 	Worker      classifier.Config
+	// Retention drops day partitions older than this; zero keeps everything.
+	Retention time.Duration
 }
 
 // Classify is a running classifier worker with its PostgreSQL pool.
@@ -132,6 +134,9 @@ func StartClassify(ctx context.Context, cfg ClassifyConfig, l classifier.Labeler
 	h.AddReadiness("postgres", func(ctx context.Context) error { return pg.Ping(ctx, pool) })
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	c := &Classify{pool: pool, cancel: cancel, done: make(chan error, 1)}
+	// Partitions ahead of time and retention run beside the worker; several
+	// workers doing it at once is harmless (the DDL is idempotent).
+	go st.Maintain(runCtx, store.MaintenanceConfig{Retention: cfg.Retention})
 	go func() { c.done <- w.Run(runCtx) }()
 	return c, nil
 }

@@ -61,9 +61,9 @@ func StartDev(ctx context.Context, cfg DevConfig, l classifier.Labeler, logger *
 		}
 	}()
 	if cfg.DatabaseURL == "" {
-		bin, err := pgcluster.FindBinDir(cfg.PGBin)
+		bin, err := DevPostgres(cfg)
 		if err != nil {
-			return d, &ConfigError{Err: fmt.Errorf("%w; or pass --database-url", err)}
+			return d, err
 		}
 		d.PG, err = pgcluster.Start(ctx, pgcluster.Options{
 			Dir: filepath.Join(cfg.DataDir, "pg"), BinDir: bin, Durable: cfg.Durable, Logger: logger,
@@ -101,6 +101,19 @@ func StartDev(ctx context.Context, cfg DevConfig, l classifier.Labeler, logger *
 	}
 	d.Started = time.Since(t0)
 	return d, nil
+}
+
+// DevPostgres finds the PostgreSQL server binaries dev runs its local
+// database with, or says in one line how to fix their absence.
+func DevPostgres(cfg DevConfig) (binDir string, err error) {
+	bin, err := pgcluster.FindBinDir(cfg.PGBin)
+	if err == nil {
+		return bin, nil
+	}
+	if cfg.PGBin != "" {
+		return "", &ConfigError{Err: fmt.Errorf("--pg-bin %s: no PostgreSQL server binaries (initdb, postgres) there: point --pg-bin (LOGSIFT_PG_BIN) at them, or pass --database-url", cfg.PGBin)}
+	}
+	return "", &ConfigError{Err: fmt.Errorf("no PostgreSQL server binaries (initdb, postgres) on PATH or in /usr/lib/postgresql/*/bin: install PostgreSQL (apt-get install postgresql), point --pg-bin at them, or pass --database-url")}
 }
 
 // Stop stops the services front to back, so that what was accepted is

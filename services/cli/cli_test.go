@@ -38,6 +38,7 @@ func TestExitCodes(t *testing.T) {
 	f(2, "", "no classification model", "classify", "--database-url", "postgres://x")
 	f(2, "", "no classification model", "dev")
 	f(2, "", "not available", "dev", "--model", "m.gguf")
+	f(2, "", "--pg-bin /nonexistent: no PostgreSQL server binaries", "dev", "--pg-bin", "/nonexistent")
 }
 
 func TestEnvFallback(t *testing.T) {

@@ -117,6 +117,7 @@ func runClassify(ctx context.Context, args []string, s *stdio) int {
 		dbURL string
 		addr  string
 		model string
+		ret   time.Duration
 		wc    classifier.Config
 		lf    logFlags
 	)
@@ -124,6 +125,7 @@ func runClassify(ctx context.Context, args []string, s *stdio) int {
 	fs.String(&dbURL, "database-url", "", "PostgreSQL connection string (required)")
 	fs.String(&addr, "addr", ":9090", "listen address for /metrics, /healthz and /readyz")
 	fs.String(&model, "model", "", "GGUF classification model")
+	fs.Duration(&ret, "retention", 0, "drop stored lines older than this, by day partition (0 = keep all)")
 	registerWorker(fs, &wc)
 	lf.register(fs)
 	if code, done := parse(fs, args, s); done {
@@ -150,7 +152,7 @@ func runClassify(ctx context.Context, args []string, s *stdio) int {
 	kc := kf.config("logsift-classify")
 	h.AddReadiness("kafka", func(ctx context.Context) error { return broker.Ping(ctx, kc) })
 	wc.InTopic, wc.OutTopic, wc.DLQTopic = kf.topics.Raw, kf.topics.Classified, kf.topics.DLQ
-	c, err := app.StartClassify(ctx, app.ClassifyConfig{Kafka: kc, DatabaseURL: dbURL, Worker: wc}, labeler, reg, h, logger)
+	c, err := app.StartClassify(ctx, app.ClassifyConfig{Kafka: kc, DatabaseURL: dbURL, Worker: wc, Retention: ret}, labeler, reg, h, logger)
 	if err != nil {
 		return fail(s, err)
 	}
@@ -267,6 +269,11 @@ func runDev(ctx context.Context, args []string, s *stdio) int {
 	t := app.DefaultTopics
 	t.Partitions = cfg.Topics.Partitions
 	cfg.Topics = t
+	if cfg.DatabaseURL == "" {
+		if _, err := app.DevPostgres(cfg); err != nil {
+			return fail(s, err)
+		}
+	}
 	labeler, err := newLabeler(model)
 	if err != nil {
 		return fail(s, err)
