@@ -2,7 +2,6 @@ package model
 
 import (
 	"bytes"
-	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -122,7 +121,7 @@ func FuzzFromGGUF(f *testing.F) {
 			t.Fatal(err)
 		}
 		if len(l) != 2*c.NVocab {
-			t.Fatal(fmt.Sprintf("%d logits, want %d", len(l), 2*c.NVocab))
+			t.Fatalf("%d logits, want %d", len(l), 2*c.NVocab)
 		}
 	})
 }
