@@ -131,7 +131,7 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	for p, h := range c.Extra {
 		if !strings.HasPrefix(p, "/") || p == logsPath || h == nil {
-			errs = append(errs, fmt.Errorf("Extra[%q]: want a path starting with / other than %s, and a non-nil handler", p, logsPath))
+			errs = append(errs, fmt.Errorf("extra handler %q: want a path starting with / other than %s, and a non-nil handler", p, logsPath))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

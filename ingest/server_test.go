@@ -599,7 +599,7 @@ func TestNewConfigErrors(t *testing.T) {
 	f(Config{}, w, `writer topic "other" differs`)
 	f(Config{Topic: "other", MaxLineBytes: -1}, w, "MaxLineBytes -1")
 	f(Config{Topic: "other", APIKeys: []string{""}}, w, "APIKeys[0]")
-	f(Config{Topic: "other", Extra: map[string]http.Handler{"metrics": http.NotFoundHandler()}}, w, `Extra["metrics"]`)
+	f(Config{Topic: "other", Extra: map[string]http.Handler{"metrics": http.NotFoundHandler()}}, w, `extra handler "metrics"`)
 	f(Config{Topic: "other"}, &kafka.Writer{Topic: "other", Async: true}, "Async")
 	f(Config{}, nil, "nil Producer")
 

@@ -17,11 +17,10 @@ import (
 // countingWriter is an in-process http.ResponseWriter + Flusher that counts
 // the SSE data lines and "live" comments written to it.
 type countingWriter struct {
-	h         http.Header
-	data      *atomic.Int64
-	live      *atomic.Int64
-	bytes     *atomic.Int64
-	writeSeen bool
+	h     http.Header
+	data  *atomic.Int64
+	live  *atomic.Int64
+	bytes *atomic.Int64
 }
 
 func (w *countingWriter) Header() http.Header { return w.h }
