@@ -24,6 +24,7 @@ type scratch struct {
 	attnFn func(lo, hi int)
 	layer  int
 	kv     KV
+	paged  Paged // kv as a Paged store, else nil
 	batch  []Entry
 	slots  int         // attention work slots (one per thread)
 	scores [][]float32 // per slot, one score per attended position
@@ -83,10 +84,18 @@ func (m *Model) Forward(b *Batch, kv KV) ([]float32, error) {
 		m.embd.Row(int(e.Token), s.x[i*E:(i+1)*E])
 	}
 	s.kv, s.batch = kv, b.Entries
+	s.paged, _ = kv.(Paged)
+	if s.paged != nil {
+		for i := range s.scores {
+			if len(s.scores[i]) < s.paged.BlockSize() {
+				s.scores[i] = make([]float32, s.paged.BlockSize())
+			}
+		}
+	}
 	for l := range m.layers {
 		m.layerForward(l, n)
 	}
-	s.kv, s.batch = nil, nil
+	s.kv, s.batch, s.paged = nil, nil, nil
 
 	no := len(s.out)
 	if no == 0 {
@@ -198,6 +207,10 @@ func (m *Model) keepLogitRows() int {
 // operand of its F16 matrix product.
 func (m *Model) attendSlots(lo, hi int) {
 	c, s := &m.cfg, &m.s
+	if s.paged != nil {
+		m.attendBlocks(lo, hi)
+		return
+	}
 	hd, qd, group := c.HeadDim, c.QDim(), c.NHead/c.NHeadKV
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	pairs := len(s.batch) * c.NHead
@@ -231,6 +244,70 @@ func (m *Model) attendSlots(lo, hi int) {
 				}
 				axpy(out, w, s.kv.Value(s.layer, seq, t)[ko:ko+hd])
 			}
+		}
+	}
+}
+
+// attendBlocks computes the attention of attendSlots over a Paged store,
+// one block at a time with an online softmax (FlashAttention's running max
+// and running sum), so that no score row longer than a block exists. With
+// M_j the maximum score of blocks 0..j and S_j, o_j the sum and weighted
+// values so far:
+//
+//	M_j = max(M_{j-1}, max_t∈j s_t)
+//	S_j = S_{j-1}·exp(M_{j-1} - M_j) + Σ_t∈j exp(s_t - M_j)
+//	o_j = o_{j-1}·exp(M_{j-1} - M_j) + Σ_t∈j exp(s_t - M_j) V_t
+//
+// and out = o_last / S_last, the plain softmax-weighted sum up to float32
+// rounding (the tests hold it to 1e-5). With an F16 cache the weights are
+// not rounded to F16 (they are only known up to the final 1/S), so F16
+// results differ from llama.cpp's by about that rounding.
+func (m *Model) attendBlocks(lo, hi int) {
+	c, s := &m.cfg, &m.s
+	hd, qd, kvd, group := c.HeadDim, c.QDim(), c.KVDim(), c.NHead/c.NHeadKV
+	scale := float32(1 / math.Sqrt(float64(hd)))
+	pairs := len(s.batch) * c.NHead
+	bs := s.paged.BlockSize()
+	kl, vl := s.paged.Layer(s.layer)
+	for slot := lo; slot < hi; slot++ {
+		scores := s.scores[slot][:bs]
+		for pi := slot; pi < pairs; pi += s.slots {
+			i, head := pi/c.NHead, pi%c.NHead
+			e := s.batch[i]
+			n := int(e.Pos) + 1
+			table := s.paged.BlockTable(int(e.Seq))
+			ko := (head / group) * hd
+			qh := s.q[i*qd+head*hd : i*qd+(head+1)*hd]
+			out := s.att[i*qd+head*hd : i*qd+(head+1)*hd]
+			clear(out)
+			mx := float32(math.Inf(-1))
+			var sum float64
+			for j := 0; j*bs < n; j++ {
+				rows := min(bs, n-j*bs)
+				base := int(table[j]) * bs * kvd
+				bmx := float32(math.Inf(-1))
+				for t := range rows {
+					o := base + t*kvd + ko
+					sc := dot(qh, kl[o:o+hd]) * scale
+					scores[t] = sc
+					bmx = max(bmx, sc)
+				}
+				if bmx > mx {
+					if sum != 0 {
+						r := math.Exp(float64(mx - bmx))
+						sum *= r
+						scaleTo(out, float32(r))
+					}
+					mx = bmx
+				}
+				for t := range rows {
+					ex := float32(math.Exp(float64(scores[t] - mx)))
+					sum += float64(ex)
+					o := base + t*kvd + ko
+					axpy(out, ex, vl[o:o+hd])
+				}
+			}
+			scaleTo(out, float32(1/sum))
 		}
 	}
 }

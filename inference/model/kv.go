@@ -19,6 +19,21 @@ type KV interface {
 	Value(layer, seq, pos int) []float32
 }
 
+// Paged is a KV store that keeps positions in fixed-size blocks, like
+// package kvcache's. Forward detects it and attends block by block with an
+// online softmax instead of calling Key and Value per position.
+type Paged interface {
+	KV
+	// BlockSize is the number of positions per block.
+	BlockSize() int
+	// BlockTable lists the blocks of sequence seq: position p is row
+	// p%BlockSize of block BlockTable(seq)[p/BlockSize].
+	BlockTable(seq int) []int32
+	// Layer returns the storage of one layer: row r of block b starts at
+	// (b·BlockSize + r)·KVDim in k and in v.
+	Layer(layer int) (k, v []float32)
+}
+
 // Cache is a contiguous float32 KV store: for every layer and sequence slot,
 // room for MaxTokens positions. With Options.KVType F16 the model rounds keys
 // and values to F16 before storing them, so results are those of an F16

@@ -82,3 +82,6 @@ func roundF16(x []float32) {
 		x[i] = tensor.FP16ToFP32(tensor.FP32ToFP16(v))
 	}
 }
+
+// scaleTo: x *= a.
+func scaleTo(x []float32, a float32) { tensor.Scale(x, a) }
