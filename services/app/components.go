@@ -107,9 +107,10 @@ type ClassifyConfig struct {
 
 // Classify is a running classifier worker with its PostgreSQL pool.
 type Classify struct {
-	pool   *pgxpool.Pool
-	cancel context.CancelFunc
-	done   chan error
+	pool     *pgxpool.Pool
+	cancel   context.CancelFunc
+	finished chan struct{} // closed when the worker returned; runErr is then set
+	runErr   error
 }
 
 // StartClassify connects to PostgreSQL (running the migrations), then starts
@@ -133,11 +134,14 @@ func StartClassify(ctx context.Context, cfg ClassifyConfig, l classifier.Labeler
 	}
 	h.AddReadiness("postgres", func(ctx context.Context) error { return pg.Ping(ctx, pool) })
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c := &Classify{pool: pool, cancel: cancel, done: make(chan error, 1)}
+	c := &Classify{pool: pool, cancel: cancel, finished: make(chan struct{})}
 	// Partitions ahead of time and retention run beside the worker; several
 	// workers doing it at once is harmless (the DDL is idempotent).
 	go st.Maintain(runCtx, store.MaintenanceConfig{Retention: cfg.Retention})
-	go func() { c.done <- w.Run(runCtx) }()
+	go func() {
+		c.runErr = w.Run(runCtx)
+		close(c.finished)
+	}()
 	return c, nil
 }
 
@@ -146,7 +150,8 @@ func (c *Classify) Stop(ctx context.Context) error {
 	c.cancel()
 	var err error
 	select {
-	case err = <-c.done:
+	case <-c.finished:
+		err = c.runErr
 	case <-ctx.Done():
 		err = fmt.Errorf("classifier: stop: %w", ctx.Err())
 	}
@@ -157,8 +162,9 @@ func (c *Classify) Stop(ctx context.Context) error {
 	return err
 }
 
-// Done is closed-over by callers that want to know the worker ended by itself.
-func (c *Classify) Done() <-chan error { return c.done }
+// Done is closed when the worker ended, by itself or through Stop; Stop
+// returns its error.
+func (c *Classify) Done() <-chan struct{} { return c.finished }
 
 // GatewayConfig configures the SSE gateway.
 type GatewayConfig struct {

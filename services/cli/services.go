@@ -2,8 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/logsift/logsift/classifier"
 	"github.com/logsift/logsift/classifier/store"
@@ -68,6 +72,48 @@ func registerGateway(fs *config.FlagSet, c *stream.Config) {
 	fs.Duration(&c.Heartbeat, "heartbeat", 15*time.Second, "SSE heartbeat interval")
 }
 
+// started is a running service as runService sees it: how to stop it and,
+// if it can end by itself, a channel that says so.
+type started struct {
+	stop func(context.Context) error
+	done <-chan struct{}
+}
+
+type startFunc func(ctx context.Context, kc broker.Config, reg *prometheus.Registry, h *health.Health, logger *slog.Logger) (started, error)
+
+// runService is the life every long-running command shares: logger, signals,
+// topics, metrics and health, start, wait for a signal (or the service's own
+// end), then drain within stopTimeout.
+func runService(ctx context.Context, s *stdio, lf logFlags, kf *kafkaFlags, client string, start startFunc) int {
+	logger, err := lf.logger(s)
+	if err != nil {
+		return fail(s, err)
+	}
+	ctx, stop := signalContext(ctx)
+	defer stop()
+	if err := kf.ensure(ctx, client); err != nil {
+		return fail(s, fmt.Errorf("kafka: %w", err))
+	}
+	reg := metrics.NewRegistry()
+	h := health.New()
+	kc := kf.config(client)
+	h.AddReadiness("kafka", func(ctx context.Context) error { return broker.Ping(ctx, kc) })
+	svc, err := start(ctx, kc, reg, h, logger)
+	if err != nil {
+		return fail(s, err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-svc.done:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+	defer cancel()
+	if err := svc.stop(sctx); err != nil {
+		return fail(s, err)
+	}
+	return 0
+}
+
 func runIngest(ctx context.Context, args []string, s *stdio) int {
 	fs := config.NewFlagSet("ingest", "logsift ingest: accepts logs over HTTP (POST /v1/logs) and writes them to Kafka.")
 	var (
@@ -84,30 +130,13 @@ func runIngest(ctx context.Context, args []string, s *stdio) int {
 		return code
 	}
 	finishIngest()
-	logger, err := lf.logger(s)
-	if err != nil {
-		return fail(s, err)
-	}
-	ctx, stop := signalContext(ctx)
-	defer stop()
-	if err := kf.ensure(ctx, "logsift-ingest"); err != nil {
-		return fail(s, fmt.Errorf("kafka: %w", err))
-	}
-	reg := metrics.NewRegistry()
-	h := health.New()
-	kc := kf.config("logsift-ingest")
-	h.AddReadiness("kafka", func(ctx context.Context) error { return broker.Ping(ctx, kc) })
-	in, err := app.StartIngest(app.IngestConfig{Addr: addr, Kafka: kc, Topic: kf.topics.Raw, Ingest: ic}, reg, h, logger)
-	if err != nil {
-		return fail(s, err)
-	}
-	<-ctx.Done()
-	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
-	defer cancel()
-	if err := in.Stop(sctx); err != nil {
-		return fail(s, err)
-	}
-	return 0
+	return runService(ctx, s, lf, &kf, "logsift-ingest", func(_ context.Context, kc broker.Config, reg *prometheus.Registry, h *health.Health, logger *slog.Logger) (started, error) {
+		in, err := app.StartIngest(app.IngestConfig{Addr: addr, Kafka: kc, Topic: kf.topics.Raw, Ingest: ic}, reg, h, logger)
+		if err != nil {
+			return started{}, err
+		}
+		return started{stop: in.Stop}, nil
+	})
 }
 
 func runClassify(ctx context.Context, args []string, s *stdio) int {
@@ -138,44 +167,22 @@ func runClassify(ctx context.Context, args []string, s *stdio) int {
 	if err != nil {
 		return fail(s, err)
 	}
-	logger, err := lf.logger(s)
-	if err != nil {
-		return fail(s, err)
-	}
-	ctx, stop := signalContext(ctx)
-	defer stop()
-	if err := kf.ensure(ctx, "logsift-classify"); err != nil {
-		return fail(s, fmt.Errorf("kafka: %w", err))
-	}
-	reg := metrics.NewRegistry()
-	h := health.New()
-	kc := kf.config("logsift-classify")
-	h.AddReadiness("kafka", func(ctx context.Context) error { return broker.Ping(ctx, kc) })
 	wc.InTopic, wc.OutTopic, wc.DLQTopic = kf.topics.Raw, kf.topics.Classified, kf.topics.DLQ
-	c, err := app.StartClassify(ctx, app.ClassifyConfig{Kafka: kc, DatabaseURL: dbURL, Worker: wc, Retention: ret}, labeler, reg, h, logger)
-	if err != nil {
-		return fail(s, err)
-	}
-	admin, err := app.StartAdmin(addr, reg, h, logger)
-	if err != nil {
-		_ = c.Stop(context.Background())
-		return fail(s, err)
-	}
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-c.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
-	defer cancel()
-	_ = admin.Stop(sctx)
-	if runErr == nil {
-		runErr = c.Stop(sctx)
-	}
-	if runErr != nil {
-		return fail(s, runErr)
-	}
-	return 0
+	return runService(ctx, s, lf, &kf, "logsift-classify", func(ctx context.Context, kc broker.Config, reg *prometheus.Registry, h *health.Health, logger *slog.Logger) (started, error) {
+		c, err := app.StartClassify(ctx, app.ClassifyConfig{Kafka: kc, DatabaseURL: dbURL, Worker: wc, Retention: ret}, labeler, reg, h, logger)
+		if err != nil {
+			return started{}, err
+		}
+		admin, err := app.StartAdmin(addr, reg, h, logger)
+		if err != nil {
+			_ = c.Stop(context.Background())
+			return started{}, err
+		}
+		return started{
+			stop: func(ctx context.Context) error { return errors.Join(admin.Stop(ctx), c.Stop(ctx)) },
+			done: c.Done(),
+		}, nil
+	})
 }
 
 func runGateway(ctx context.Context, args []string, s *stdio) int {
@@ -193,31 +200,14 @@ func runGateway(ctx context.Context, args []string, s *stdio) int {
 	if code, done := parse(fs, args, s); done {
 		return code
 	}
-	logger, err := lf.logger(s)
-	if err != nil {
-		return fail(s, err)
-	}
-	ctx, stop := signalContext(ctx)
-	defer stop()
-	if err := kf.ensure(ctx, "logsift-gateway"); err != nil {
-		return fail(s, fmt.Errorf("kafka: %w", err))
-	}
-	reg := metrics.NewRegistry()
-	h := health.New()
-	kc := kf.config("logsift-gateway")
-	h.AddReadiness("kafka", func(ctx context.Context) error { return broker.Ping(ctx, kc) })
 	gc.Topic = kf.topics.Classified
-	g, err := app.StartGateway(ctx, app.GatewayConfig{Addr: addr, Kafka: kc, Gateway: gc}, reg, h, logger)
-	if err != nil {
-		return fail(s, err)
-	}
-	<-ctx.Done()
-	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
-	defer cancel()
-	if err := g.Stop(sctx); err != nil {
-		return fail(s, err)
-	}
-	return 0
+	return runService(ctx, s, lf, &kf, "logsift-gateway", func(ctx context.Context, kc broker.Config, reg *prometheus.Registry, h *health.Health, logger *slog.Logger) (started, error) {
+		g, err := app.StartGateway(ctx, app.GatewayConfig{Addr: addr, Kafka: kc, Gateway: gc}, reg, h, logger)
+		if err != nil {
+			return started{}, err
+		}
+		return started{stop: g.Stop}, nil
+	})
 }
 
 func runMigrate(ctx context.Context, args []string, s *stdio) int {
