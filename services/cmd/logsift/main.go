@@ -1,4 +1,3 @@
-// Command logsift runs every part of the logsift pipeline; see logsift --help.
 package main
 
 import (
