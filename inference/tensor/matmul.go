@@ -18,6 +18,9 @@ type matmulState struct {
 	xp   []int64   // act packed three vectors per int64 (dot_x3.go)
 	xr   []float32 // x rounded to F16/BF16
 	rows [][]float32
+
+	useAsm bool   // this call runs the assembly kernels (matmul_asm.go)
+	asm    asmAct // activations for the quantised assembly kernels
 }
 
 func (s *matmulState) init(p *Pool) {
@@ -48,6 +51,7 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 	}
 	s := &p.mm
 	s.out, s.w, s.n, s.rb = out, w, n, rb
+	s.useAsm = useAsm && (w.Type == F32 || w.Type == Q8_0 || w.Type == Q4_0)
 	cols := w.Cols
 	switch w.Type {
 	case F32:
@@ -78,7 +82,9 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 	case Q8_0, Q4_0:
 		s.act.resize(n * cols)
 		quantizeAct(x[:n*cols], &s.act)
-		if g := n / 3; g > 0 {
+		if s.useAsm {
+			s.prepareAsm(n, cols)
+		} else if g := n / 3; g > 0 {
 			if cap(s.xp) < g*cols {
 				s.xp = make([]int64, g*cols)
 			}
@@ -94,7 +100,8 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 	}
 	// About eight pieces per thread: enough to even out a descheduled
 	// worker, few enough that each piece still reuses its x tiles.
-	p.runDynamic(w.Rows, max(4, w.Rows/(8*p.threads)), s.job)
+	// A multiple of 4 rows keeps the four-row kernels on whole groups.
+	p.runDynamic(w.Rows, (max(4, w.Rows/(8*p.threads))+3)&^3, s.job)
 	s.out, s.w, s.x = nil, nil, nil
 }
 
@@ -102,6 +109,10 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 // vectors are taken xTile at a time so that a weight row, once loaded, is
 // reused from L1 for the whole tile while the tile's vectors stay in L2.
 func (s *matmulState) rowsJob(worker, lo, hi int) {
+	if s.useAsm {
+		s.rowsJobAsm(lo, hi)
+		return
+	}
 	w, n, rb, cols, rows := s.w, s.n, s.rb, s.w.Cols, s.w.Rows
 	out := s.out
 	nb := cols / QK

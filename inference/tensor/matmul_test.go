@@ -46,43 +46,67 @@ func absSums(w *Matrix, x []float32, n int) []float64 {
 
 func floatShapes(typ Type) (rows, cols []int) {
 	if typ.BlockSize() == QK {
-		return []int{1, 7, 33}, []int{32, 96, 160}
+		return []int{1, 3, 7, 33}, []int{32, 96, 160}
 	}
-	return []int{1, 7, 33}, []int{1, 5, 37, 64}
+	return []int{1, 3, 7, 33}, []int{1, 5, 37, 64, 83}
 }
 
+// kernelPaths runs f once with the assembly kernels (where the CPU has them)
+// and once with the pure-Go kernels they replace.
+func kernelPaths(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	saved := useAsm
+	defer func() { useAsm = saved }()
+	paths := []bool{false}
+	if saved {
+		paths = append(paths, true)
+	}
+	for _, asm := range paths {
+		useAsm = asm
+		t.Run(map[bool]string{false: "go", true: "asm"}[asm], f)
+	}
+}
+
+// TestMatMulEqualsRef checks Pool.MatMul on both kernel paths against
+// MatMulRef on awkward shapes: row counts that leave 1..3 rows after groups
+// of four, batch sizes that leave 1..3 vectors after groups of three or four,
+// and F32 widths that are not multiples of 8. Quantised results must be
+// identical; float results within 1e-5 of Σ|w·x| (the summation order and
+// FMA differ).
 func TestMatMulEqualsRef(t *testing.T) {
-	r := rand.New(rand.NewPCG(9, 10))
-	for _, typ := range []Type{F32, F16, BF16, Q8_0, Q4_0} {
-		rowsList, colsList := floatShapes(typ)
-		for _, rows := range rowsList {
-			for _, cols := range colsList {
-				for _, n := range []int{1, 3, 17} {
-					w := randMatrix(r, typ, rows, cols)
-					x := randVec(r, n*cols, 1)
-					want := make([]float32, n*rows)
-					MatMulRef(want, w, x, n)
-					scale := absSums(w, x, n)
-					for threads := 1; threads <= 4; threads++ {
-						p := NewPool(threads)
-						got := make([]float32, n*rows)
-						p.MatMul(got, w, x, n)
-						p.MatMul(got, w, x, n) // scratch reuse gives the same result
-						p.Close()
-						for k := range got {
-							quant := typ == Q8_0 || typ == Q4_0
-							if quant && got[k] != want[k] {
-								t.Fatalf("%s %dx%d n=%d threads=%d: out[%d] = %g, ref %g (must be identical)", typ, rows, cols, n, threads, k, got[k], want[k])
-							}
-							if d := math.Abs(float64(got[k] - want[k])); !quant && d > 1e-5*scale[k]+1e-30 {
-								t.Fatalf("%s %dx%d n=%d threads=%d: out[%d] = %g, ref %g, |diff| %g > 1e-5·%g", typ, rows, cols, n, threads, k, got[k], want[k], d, scale[k])
+	kernelPaths(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(9, 10))
+		for _, typ := range []Type{F32, F16, BF16, Q8_0, Q4_0} {
+			rowsList, colsList := floatShapes(typ)
+			for _, rows := range rowsList {
+				for _, cols := range colsList {
+					for _, n := range []int{1, 2, 3, 5, 17} {
+						w := randMatrix(r, typ, rows, cols)
+						x := randVec(r, n*cols, 1)
+						want := make([]float32, n*rows)
+						MatMulRef(want, w, x, n)
+						scale := absSums(w, x, n)
+						for _, threads := range []int{1, 2, 3} {
+							p := NewPool(threads)
+							got := make([]float32, n*rows)
+							p.MatMul(got, w, x, n)
+							p.MatMul(got, w, x, n) // scratch reuse gives the same result
+							p.Close()
+							for k := range got {
+								quant := typ == Q8_0 || typ == Q4_0
+								if quant && got[k] != want[k] {
+									t.Fatalf("%s %dx%d n=%d threads=%d: out[%d] = %g, ref %g (must be identical)", typ, rows, cols, n, threads, k, got[k], want[k])
+								}
+								if d := math.Abs(float64(got[k] - want[k])); !quant && d > 1e-5*scale[k]+1e-30 {
+									t.Fatalf("%s %dx%d n=%d threads=%d: out[%d] = %g, ref %g, |diff| %g > 1e-5·%g", typ, rows, cols, n, threads, k, got[k], want[k], d, scale[k])
+								}
 							}
 						}
 					}
 				}
 			}
 		}
-	}
+	})
 }
 
 // TestMatMulRefSemantics checks MatMulRef against the definition written out
@@ -219,7 +243,9 @@ func TestMatrix(t *testing.T) {
 	m.Row(3, row)
 }
 
-func TestMatMulAllocs(t *testing.T) {
+func TestMatMulAllocs(t *testing.T) { kernelPaths(t, testMatMulAllocs) }
+
+func testMatMulAllocs(t *testing.T) {
 	r := rand.New(rand.NewPCG(19, 20))
 	p := NewPool(2)
 	defer p.Close()
@@ -234,10 +260,14 @@ func TestMatMulAllocs(t *testing.T) {
 	}
 }
 
-// TestMatMulPackedExtremes drives the packed three-vector kernels to their
-// lane limits: weights of -128 (possible in a hostile file) and 15-nibbles
-// against activations of ±127, with every sign pattern across the lanes.
-func TestMatMulPackedExtremes(t *testing.T) {
+// TestMatMulPackedExtremes drives the packed three-vector kernels and the
+// assembly kernels to their limits: weights of -128 (possible in a hostile
+// file) and 15-nibbles against activations of ±127, with every sign pattern
+// across the lanes (vpmaddubsw pair sums reach 2·128·127, just below int16
+// saturation).
+func TestMatMulPackedExtremes(t *testing.T) { kernelPaths(t, testMatMulPackedExtremes) }
+
+func testMatMulPackedExtremes(t *testing.T) {
 	const cols, n = 64, 7
 	x := make([]float32, n*cols)
 	for i := 0; i < n; i++ {

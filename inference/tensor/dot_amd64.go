@@ -1,0 +1,54 @@
+package tensor
+
+import "golang.org/x/sys/cpu"
+
+// useAsm selects the AVX2+FMA kernels of dot_amd64.s. Tests turn it off to
+// run the pure-Go kernels on the same inputs.
+var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// The assembly kernels. Each quantised kernel equals, bit for bit, the Go
+// loop it replaces (MatMulRef's): per block of 32 the integer sum is exact,
+// and out += float32(sumi)·(d_w·d_x) with a separate multiply and add (no
+// FMA), blocks in order, so they keep llama.cpp conformance unchanged. The
+// fp16 weight scales are looked up in tbl (fp16Table), which also spares a
+// dependence on F16C.
+
+// q8Dot4R: out[k] = Σ_b float32(Σ_j W[k][b][j]·x[b][j])·(d_w[k][b]·xd[b]) for
+// the four Q8_0 rows starting at w, stride bytes apart (stride 0 repeats
+// one row), against one activation vector x (int8, nb blocks of 32).
+//
+//go:noescape
+func q8Dot4R(w *byte, stride int, x *int8, xd *float32, nb int, tbl *float32, out *[4]float32)
+
+// q4Dot4R is q8Dot4R for Q4_0 rows: the nibbles (0..15) multiply x as
+// unsigned bytes and 8·xs[b] (the activation block sum) is subtracted from
+// each block's integer sum, which equals Σ (nibble−8)·x exactly.
+//
+//go:noescape
+func q4Dot4R(w *byte, stride int, x *int8, xd *float32, xs *int32, nb int, tbl *float32, out *[4]float32)
+
+// q8Dot1x4: one Q8_0 row against four activation vectors interleaved per
+// block (x: [nb][4][32]int8, xd: [nb][4]float32); out[c] is the dot product
+// with vector c. The weight block is loaded once for the four vectors.
+//
+//go:noescape
+func q8Dot1x4(w *byte, x *int8, xd *float32, nb int, tbl *float32, out *[4]float32)
+
+// q4Dot1x4 is q8Dot1x4 for a Q4_0 row (xs: [nb][4]int32 block sums).
+//
+//go:noescape
+func q4Dot1x4(w *byte, x *int8, xd *float32, xs *int32, nb int, tbl *float32, out *[4]float32)
+
+// dotF32FMA is Σ a[i]·b[i] for i < n (n a positive multiple of 8), with FMA
+// into four 8-lane partial sums.
+//
+//go:noescape
+func dotF32FMA(a, b *float32, n int) float32
+
+// gemmF32x4x3 is the F32 register tile: out[3r+c] = Σ_{j<k} w[r·ws+j]·x[c·xs+j]
+// for four weight rows and three activation vectors (k a positive multiple
+// of 8); twelve 8-lane accumulators, each weight and activation load feeding
+// three or four FMAs.
+//
+//go:noescape
+func gemmF32x4x3(w *float32, ws int, x *float32, xs int, k int, out *[12]float32)

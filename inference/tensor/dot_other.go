@@ -1,0 +1,29 @@
+//go:build !amd64
+
+package tensor
+
+// useAsm is false: there are no assembly kernels on this architecture and
+// the stubs below are never called.
+var useAsm = false
+
+func q8Dot4R(w *byte, stride int, x *int8, xd *float32, nb int, tbl *float32, out *[4]float32) {
+	panic("BUG: tensor: no assembly kernels")
+}
+
+func q4Dot4R(w *byte, stride int, x *int8, xd *float32, xs *int32, nb int, tbl *float32, out *[4]float32) {
+	panic("BUG: tensor: no assembly kernels")
+}
+
+func q8Dot1x4(w *byte, x *int8, xd *float32, nb int, tbl *float32, out *[4]float32) {
+	panic("BUG: tensor: no assembly kernels")
+}
+
+func q4Dot1x4(w *byte, x *int8, xd *float32, xs *int32, nb int, tbl *float32, out *[4]float32) {
+	panic("BUG: tensor: no assembly kernels")
+}
+
+func dotF32FMA(a, b *float32, n int) float32 { panic("BUG: tensor: no assembly kernels") }
+
+func gemmF32x4x3(w *float32, ws int, x *float32, xs int, k int, out *[12]float32) {
+	panic("BUG: tensor: no assembly kernels")
+}

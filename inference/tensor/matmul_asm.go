@@ -1,0 +1,176 @@
+package tensor
+
+// The assembly path of Pool.MatMul (see dot_amd64.go; used when useAsm).
+//
+// Quantised weights: activations are quantised as for the Go path, then
+// narrowed to int8 (act8) and, for every group of four vectors, interleaved
+// per block (g4q/g4d/g4s) so that q8Dot1x4/q4Dot1x4 read one contiguous
+// stream while a weight block is loaded once for four tokens. Vectors left
+// over after the groups, and single-token decode, use the four-row kernels,
+// which share the activation block across four weight rows and their
+// horizontal sums.
+//
+// F32 weights: single vectors use dotF32FMA per row; batches use the 4×3
+// register tile gemmF32x4x3 over tiles of f32ColTile vectors, so that four
+// weight rows stay in L1 while the tile's vectors stream from L2.
+
+// f32ColTile is how many activation vectors one pass over four F32 weight
+// rows covers: a multiple of 3 whose vectors (up to 1536 floats each) fit
+// in L2 together.
+const f32ColTile = 48
+
+// asmAct is the int8 form of the quantised activations.
+type asmAct struct {
+	act8 []int8    // n vectors of cols int8
+	g4q  []int8    // per group of 4 vectors: [nb][4][32]int8
+	g4d  []float32 // per group: [nb][4] scales
+	g4s  []int32   // per group: [nb][4] block sums
+}
+
+func (s *matmulState) prepareAsm(n, cols int) {
+	a, x := &s.act, &s.asm
+	nb := cols / QK
+	if cap(x.act8) < n*cols {
+		x.act8 = make([]int8, n*cols)
+	}
+	x.act8 = x.act8[:n*cols]
+	for i, v := range a.q {
+		x.act8[i] = int8(v)
+	}
+	g := n / 4
+	if cap(x.g4q) < g*4*cols {
+		x.g4q = make([]int8, g*4*cols)
+		x.g4d = make([]float32, g*4*nb)
+		x.g4s = make([]int32, g*4*nb)
+	}
+	x.g4q, x.g4d, x.g4s = x.g4q[:g*4*cols], x.g4d[:g*4*nb], x.g4s[:g*4*nb]
+	for k := 0; k < g; k++ {
+		for c := 0; c < 4; c++ {
+			i := 4*k + c
+			for b := 0; b < nb; b++ {
+				copy(x.g4q[(k*nb+b)*4*QK+c*QK:][:QK], x.act8[i*cols+b*QK:][:QK])
+				x.g4d[(k*nb+b)*4+c] = a.d[i*nb+b]
+				x.g4s[(k*nb+b)*4+c] = a.sum[i*nb+b]
+			}
+		}
+	}
+}
+
+// rowsJobAsm is rowsJob for the assembly kernels: output rows [lo,hi).
+func (s *matmulState) rowsJobAsm(lo, hi int) {
+	w, n, rb, cols, rows := s.w, s.n, s.rb, s.w.Cols, s.w.Rows
+	out := s.out
+	nb := cols / QK
+	if w.Type == F32 {
+		s.rowsF32(lo, hi)
+		return
+	}
+	if nb == 0 {
+		for i := 0; i < n; i++ {
+			for r := lo; r < hi; r++ {
+				out[i*rows+r] = 0
+			}
+		}
+		return
+	}
+	tbl := &fp16Table[0]
+	a, x := &s.act, &s.asm
+	var o [4]float32
+	g := n / 4
+	if g > 0 {
+		for r := lo; r < hi; r++ {
+			wr := &w.Data[r*rb]
+			for k := 0; k < g; k++ {
+				if w.Type == Q8_0 {
+					q8Dot1x4(wr, &x.g4q[k*nb*4*QK], &x.g4d[k*nb*4], nb, tbl, &o)
+				} else {
+					q4Dot1x4(wr, &x.g4q[k*nb*4*QK], &x.g4d[k*nb*4], &x.g4s[k*nb*4], nb, tbl, &o)
+				}
+				for c := 0; c < 4; c++ {
+					out[(4*k+c)*rows+r] = o[c]
+				}
+			}
+		}
+	}
+	for i := 4 * g; i < n; i++ {
+		xq, xd, xs := &x.act8[i*cols], &a.d[i*nb], &a.sum[i*nb]
+		for r := lo; r < hi; {
+			stride, step := rb, 4
+			if hi-r < 4 {
+				stride, step = 0, 1 // the same row four times; keep the first
+			}
+			if w.Type == Q8_0 {
+				q8Dot4R(&w.Data[r*rb], stride, xq, xd, nb, tbl, &o)
+			} else {
+				q4Dot4R(&w.Data[r*rb], stride, xq, xd, xs, nb, tbl, &o)
+			}
+			for k := 0; k < step; k++ {
+				out[i*rows+r+k] = o[k]
+			}
+			r += step
+		}
+	}
+}
+
+// rowsF32 computes output rows [lo,hi) of an F32 product. Columns past the
+// last multiple of 8 are added in Go.
+func (s *matmulState) rowsF32(lo, hi int) {
+	w, n, rb, cols, rows := s.w, s.n, s.rb, s.w.Cols, s.w.Rows
+	out, xs := s.out, s.x
+	k8 := cols &^ 7
+	wf := bytesAsF32(w.Data[lo*rb : hi*rb]) // rows lo.. as floats
+	dot := func(r, i int) float32 {
+		wr := wf[(r-lo)*cols : (r-lo+1)*cols]
+		xi := xs[i*cols : (i+1)*cols]
+		var v float32
+		if k8 > 0 {
+			v = dotF32FMA(&wr[0], &xi[0], k8)
+		}
+		for j := k8; j < cols; j++ {
+			v += wr[j] * xi[j]
+		}
+		return v
+	}
+	if n < 3 || k8 == 0 {
+		for i := 0; i < n; i++ {
+			for r := lo; r < hi; r++ {
+				out[i*rows+r] = dot(r, i)
+			}
+		}
+		return
+	}
+	var o [12]float32
+	for i0 := 0; i0 < n; i0 += f32ColTile {
+		i1 := min(n, i0+f32ColTile)
+		r := lo
+		for ; r+4 <= hi; r += 4 {
+			wr := wf[(r-lo)*cols:]
+			i := i0
+			for ; i+3 <= i1; i += 3 {
+				gemmF32x4x3(&wr[0], cols, &xs[i*cols], cols, k8, &o)
+				for rr := 0; rr < 4; rr++ {
+					for c := 0; c < 3; c++ {
+						v := o[3*rr+c]
+						if k8 < cols {
+							wt, xt := wr[rr*cols:(rr+1)*cols], xs[(i+c)*cols:(i+c+1)*cols]
+							for j := k8; j < cols; j++ {
+								v += wt[j] * xt[j]
+							}
+						}
+						out[(i+c)*rows+r+rr] = v
+					}
+				}
+			}
+			for ; i < i1; i++ {
+				for rr := 0; rr < 4; rr++ {
+					out[i*rows+r+rr] = dot(r+rr, i)
+				}
+			}
+		}
+		for ; r < hi; r++ {
+			for i := i0; i < i1; i++ {
+				out[i*rows+r] = dot(r, i)
+			}
+		}
+	}
+}
