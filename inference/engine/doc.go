@@ -1,0 +1,24 @@
+// Package engine is the serving engine: one model, a paged KV cache with
+// prefix caching (package kvcache), a continuous-batching scheduler
+// (package sched) and per-request samplers (package sample), behind a small
+// API that many goroutines call at once:
+//
+//	res, err := e.Generate(ctx, engine.Request{Prompt: ids, MaxTokens: 16})
+//	res, err := e.Stream(ctx, req, func(t engine.Token) { ... })
+//
+// One goroutine owns the model and the scheduler and runs steps while there
+// is work; callers hand it requests over a channel and wait for their
+// tokens on a per-request channel sized so the loop never blocks on a slow
+// reader. Requests that arrive during a step join at the next one.
+// Cancelling a request's context ends its wait at once and frees its KV
+// blocks at the next step.
+//
+// Stats returns plain counters and gauges (running and waiting sequences,
+// batch tokens per step, KV blocks used/cached/free, prefix-cache hit
+// tokens, preemptions, generated tokens and tokens per second of forward
+// time); the engine imports no metrics library, so a service exports them
+// as it likes.
+//
+// Constrained decoding plugs in per request through Request.Mask (see
+// package sample).
+package engine

@@ -1,0 +1,349 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/logsift/logsift/inference/kvcache"
+	"github.com/logsift/logsift/inference/model"
+	"github.com/logsift/logsift/inference/sample"
+	"github.com/logsift/logsift/inference/sched"
+	"github.com/logsift/logsift/inference/tokenizer"
+)
+
+// Config configures an Engine.
+type Config struct {
+	// KVBudget is the memory of the KV block pool in bytes (0 = 256 MiB
+	// unless KVBlocks is set).
+	KVBudget int64
+	// KVBlocks sets the pool size in blocks instead of KVBudget.
+	KVBlocks int
+	// BlockSize is the token positions per KV block (0 = 16).
+	BlockSize int
+	// StepTokens is the token budget of one batch (0 = the model's MaxBatch).
+	StepTokens int
+	// MaxSeqs caps the sequences running at once (0 = 256).
+	MaxSeqs int
+	// NoPrefixCache disables reuse of cached prompt prefixes.
+	NoPrefixCache bool
+	// ModelID separates the prefix caches of different models or adapters
+	// (default: the model's name and shape).
+	ModelID string
+	Logger  *slog.Logger
+}
+
+// Request is one generation.
+type Request struct {
+	// Prompt token ids; if nil, Text is encoded with the model's tokenizer
+	// (adding BOS if the model asks for it).
+	Prompt []int32
+	Text   string
+	// MaxTokens is the most tokens to generate (0 = 16).
+	MaxTokens int
+	Sampling  sample.Params
+	// Mask constrains the tokens (nil = none); see package sample.
+	Mask sample.Mask
+	// Stop ends generation once the output text contains one of these.
+	Stop []string
+	// IgnoreEOG keeps generating past end-of-generation tokens.
+	IgnoreEOG bool
+}
+
+// Token is one streamed token.
+type Token struct {
+	Index   int
+	ID      int32
+	Logprob float32
+	Top     []sample.TokenLogprob
+}
+
+// Result is a finished generation.
+type Result struct {
+	Tokens       []int32
+	Logprobs     []float32
+	TopLogprobs  [][]sample.TokenLogprob // when Sampling.TopLogprobs > 0
+	Text         string                  // without a final end-of-generation token, cut before a stop string
+	FinishReason string                  // "length", "eog" or "stop"
+	PromptTokens int
+	CachedTokens int // prompt tokens reused from the prefix cache
+	Preemptions  int
+	TTFT         time.Duration // from Generate to the first token
+}
+
+// ErrClosed is returned for requests to a closed engine.
+var ErrClosed = errors.New("engine: closed")
+
+// Engine serves generation requests over one model. See the package doc.
+type Engine struct {
+	m     *model.Model
+	tok   *tokenizer.Tokenizer
+	cfg   Config
+	sched *sched.Scheduler
+	kv    *kvcache.Cache
+	log   *slog.Logger
+
+	submit chan *sched.Seq
+	ctl    chan func()
+	quit   chan struct{}
+	done   chan struct{}
+	once   sync.Once
+	start  time.Time
+}
+
+// New builds the KV pool and starts the engine's loop. The model must not
+// be used by anything else while the engine runs.
+func New(m *model.Model, cfg Config) (*Engine, error) {
+	mc := m.Config()
+	if cfg.KVBudget == 0 && cfg.KVBlocks == 0 {
+		cfg.KVBudget = 256 << 20
+	}
+	if cfg.StepTokens == 0 || cfg.StepTokens > m.MaxBatch() {
+		cfg.StepTokens = m.MaxBatch()
+	}
+	if cfg.ModelID == "" {
+		cfg.ModelID = fmt.Sprintf("%s/%s/%d/%d/%d", mc.Arch, mc.Name, mc.NLayer, mc.NEmbd, mc.NVocab)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	kv, err := kvcache.New(kvcache.Config{Layers: mc.NLayer, Dim: mc.KVDim(), BlockSize: cfg.BlockSize,
+		Blocks: cfg.KVBlocks, Budget: cfg.KVBudget, ModelID: cfg.ModelID})
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	tok := m.Tokenizer()
+	sc, err := sched.New(m, kv, sched.Config{
+		StepTokens: cfg.StepTokens, MaxSeqs: cfg.MaxSeqs, Vocab: mc.NVocab,
+		NoPrefixCache: cfg.NoPrefixCache, IsEOG: tok.IsEOG, Decode: tok.Decode, Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	e := &Engine{
+		m: m, tok: tok, cfg: cfg, sched: sc, kv: kv, log: log,
+		submit: make(chan *sched.Seq), ctl: make(chan func()),
+		quit: make(chan struct{}), done: make(chan struct{}), start: time.Now(),
+	}
+	log.Info("engine ready", "kv_blocks", kv.Stats().Blocks, "block_size", kv.BlockSize(),
+		"kv_bytes_per_token", kv.BytesPerToken(), "step_tokens", cfg.StepTokens)
+	go e.loop()
+	return e, nil
+}
+
+// Close stops the loop; running requests fail with ErrClosed.
+func (e *Engine) Close() error {
+	e.once.Do(func() { close(e.quit) })
+	<-e.done
+	return nil
+}
+
+// Tokenizer is the model's tokenizer.
+func (e *Engine) Tokenizer() *tokenizer.Tokenizer { return e.tok }
+
+// ModelConfig is the model's configuration.
+func (e *Engine) ModelConfig() model.Config { return e.m.Config() }
+
+func (e *Engine) loop() {
+	defer close(e.done)
+	for {
+		if e.sched.Idle() {
+			select {
+			case q := <-e.submit:
+				e.add(q)
+			case f := <-e.ctl:
+				f()
+			case <-e.quit:
+				e.sched.DropAll(ErrClosed)
+				return
+			}
+		}
+		// Everyone who arrived during the last step joins this one.
+	drain:
+		for {
+			select {
+			case q := <-e.submit:
+				e.add(q)
+			case f := <-e.ctl:
+				f()
+			case <-e.quit:
+				e.sched.DropAll(ErrClosed)
+				return
+			default:
+				break drain
+			}
+		}
+		n, err := e.sched.Step()
+		if err != nil {
+			e.log.Error("engine step failed", "err", err)
+		}
+		if n == 0 && !e.sched.Idle() {
+			// Nothing could be scheduled (cannot last: with nothing running
+			// the whole pool is free); do not spin.
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+func (e *Engine) add(q *sched.Seq) {
+	if err := e.sched.Add(q); err != nil {
+		q.OnFinish("", err)
+	}
+}
+
+type event struct {
+	tok    sample.Choice
+	final  bool
+	reason string
+	err    error
+}
+
+// Generate runs one request to the end.
+func (e *Engine) Generate(ctx context.Context, r Request) (Result, error) {
+	return e.Stream(ctx, r, nil)
+}
+
+// Stream runs one request, calling fn (if not nil) from the caller's
+// goroutine for every token as it is generated, and returns the result.
+func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result, error) {
+	t0 := time.Now()
+	prompt := r.Prompt
+	if prompt == nil {
+		prompt = e.tok.Encode(r.Text, tokenizer.EncodeOptions{AddSpecial: true})
+	}
+	if r.MaxTokens == 0 {
+		r.MaxTokens = 16
+	}
+	if r.MaxTokens < 0 {
+		return Result{}, fmt.Errorf("engine: max tokens %d must not be negative", r.MaxTokens)
+	}
+	mc := e.m.Config()
+	if len(prompt) == 0 {
+		return Result{}, fmt.Errorf("engine: empty prompt")
+	}
+	if len(prompt)+r.MaxTokens > mc.NCtx {
+		return Result{}, fmt.Errorf("engine: prompt of %d tokens + %d new tokens exceeds the context length %d", len(prompt), r.MaxTokens, mc.NCtx)
+	}
+	for i, t := range prompt {
+		if t < 0 || int(t) >= mc.NVocab {
+			return Result{}, fmt.Errorf("engine: prompt token %d = %d out of range [0, %d)", i, t, mc.NVocab)
+		}
+	}
+	smp, err := sample.New(r.Sampling, r.Mask)
+	if err != nil {
+		return Result{}, fmt.Errorf("engine: %w", err)
+	}
+	smp.Observe(prompt)
+	// Room for every token and the final event: the loop never blocks.
+	ch := make(chan event, r.MaxTokens+1)
+	q := &sched.Seq{
+		Ctx: ctx, Prompt: prompt, MaxTokens: r.MaxTokens, Stop: r.Stop, IgnoreEOG: r.IgnoreEOG, Sampler: smp,
+		OnToken:  func(c sample.Choice) { ch <- event{tok: c} },
+		OnFinish: func(reason string, err error) { ch <- event{final: true, reason: reason, err: err} },
+	}
+	select {
+	case e.submit <- q:
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	case <-e.quit:
+		return Result{}, ErrClosed
+	}
+	res := Result{PromptTokens: len(prompt)}
+	for {
+		var ev event
+		select {
+		case ev = <-ch:
+		case <-ctx.Done():
+			// The loop frees the blocks at its next step.
+			return Result{}, ctx.Err()
+		}
+		if ev.final {
+			if ev.err != nil {
+				return Result{}, ev.err
+			}
+			res.FinishReason = ev.reason
+			// Read after the final event, which the loop sent after its
+			// last write to q.
+			res.CachedTokens, res.Preemptions = q.PrefixHits, q.Preempted
+			res.Text = e.text(res.Tokens, ev.reason, r.Stop)
+			return res, nil
+		}
+		if len(res.Tokens) == 0 {
+			res.TTFT = time.Since(t0)
+		}
+		res.Tokens = append(res.Tokens, ev.tok.Token)
+		res.Logprobs = append(res.Logprobs, ev.tok.Logprob)
+		if r.Sampling.TopLogprobs > 0 {
+			res.TopLogprobs = append(res.TopLogprobs, ev.tok.Top)
+		}
+		if fn != nil {
+			fn(Token{Index: len(res.Tokens) - 1, ID: ev.tok.Token, Logprob: ev.tok.Logprob, Top: ev.tok.Top})
+		}
+	}
+}
+
+func (e *Engine) text(toks []int32, reason string, stop []string) string {
+	if reason == sched.FinishEOG {
+		toks = toks[:len(toks)-1]
+	}
+	s := e.tok.Decode(toks)
+	if reason == sched.FinishStop {
+		cut := len(s)
+		for _, st := range stop {
+			if i := strings.Index(s, st); st != "" && i >= 0 {
+				cut = min(cut, i)
+			}
+		}
+		s = s[:cut]
+	}
+	return s
+}
+
+// Stats are the engine's counters and gauges.
+type Stats struct {
+	sched.Stats
+	// TokensPerSecond is generated tokens per second of forward time.
+	TokensPerSecond float64
+	Uptime          time.Duration
+}
+
+// Stats returns a snapshot; safe from any goroutine.
+func (e *Engine) Stats() Stats {
+	s := Stats{Stats: e.sched.Stats(), Uptime: time.Since(e.start)}
+	if s.ForwardTime > 0 {
+		s.TokensPerSecond = float64(s.GeneratedTokens) / s.ForwardTime.Seconds()
+	}
+	return s
+}
+
+// ClearPrefixCache drops every unreferenced cached block (run by the loop
+// between steps).
+func (e *Engine) ClearPrefixCache(ctx context.Context) error {
+	return e.do(ctx, func() {
+		e.kv.ClearPrefix()
+		e.sched.Refresh()
+	})
+}
+
+// do runs f on the loop goroutine between steps and waits for it.
+func (e *Engine) do(ctx context.Context, f func()) error {
+	fin := make(chan struct{})
+	select {
+	case e.ctl <- func() { f(); close(fin) }:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-e.quit:
+		return ErrClosed
+	}
+	select {
+	case <-fin:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

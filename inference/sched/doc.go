@@ -1,0 +1,26 @@
+// Package sched is the iteration-level scheduler of the serving engine
+// (continuous batching, as in Orca and vLLM).
+//
+// Each Step builds one model batch under a token budget: first one token for
+// every running sequence that is decoding, then prompt chunks (chunked
+// prefill) of running sequences still reading their prompt, oldest first,
+// then newly admitted waiting sequences, FIFO, as far as the budget and the
+// KV pool allow. A new sequence first attaches the longest cached prefix of
+// its prompt (package kvcache) and computes only the rest. After the forward
+// pass, every sequence whose pending tokens are all computed samples its next
+// token (package sample) and is checked for its stop conditions: max tokens,
+// an end-of-generation token, a stop string. Finished sequences leave at
+// once; requests added between steps join the next one.
+//
+// When a sequence needs a block and the pool has none (after evicting
+// unreferenced cached blocks), the most recently admitted running sequence
+// not yet in this step's batch is preempted: its blocks are freed and it goes
+// back to the front of the waiting queue with prompt+generated tokens as its
+// new prompt, to be recomputed later (cheaply, if its blocks are still in the
+// prefix cache). Its sampler state is kept, so the output does not change.
+// A sequence whose context is cancelled is dropped, and its blocks freed, at
+// the start of the next step.
+//
+// A Scheduler is driven by one goroutine (the engine's loop): Add, Step and
+// Drop are not safe for concurrent use; Stats is.
+package sched

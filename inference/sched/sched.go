@@ -1,0 +1,461 @@
+package sched
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/logsift/logsift/inference/kvcache"
+	"github.com/logsift/logsift/inference/model"
+	"github.com/logsift/logsift/inference/sample"
+)
+
+// Forwarder runs the model: *model.Model.
+type Forwarder interface {
+	Forward(b *model.Batch, kv model.KV) ([]float32, error)
+}
+
+// Config configures a Scheduler.
+type Config struct {
+	// StepTokens is the token budget of one step's batch (at most the
+	// model's MaxBatch).
+	StepTokens int
+	// MaxSeqs caps the running sequences (0 = 256).
+	MaxSeqs int
+	// Vocab is the number of logits per row.
+	Vocab int
+	// NoPrefixCache turns prefix reuse off (blocks are still pooled).
+	NoPrefixCache bool
+	// IsEOG reports end-of-generation tokens (nil = none).
+	IsEOG func(int32) bool
+	// Decode renders tokens as text for stop strings (nil = stop strings
+	// are not checked).
+	Decode func([]int32) string
+	Logger *slog.Logger
+}
+
+// Finish reasons.
+const (
+	FinishLength = "length" // max tokens
+	FinishEOG    = "eog"    // end-of-generation token (kept as the last token)
+	FinishStop   = "stop"   // a stop string
+)
+
+// Seq is one request inside the scheduler.
+type Seq struct {
+	Ctx       context.Context
+	Prompt    []int32
+	MaxTokens int
+	Stop      []string
+	IgnoreEOG bool
+	Sampler   *sample.Sampler
+	// OnToken is called from the step loop for every generated token; it
+	// must not block.
+	OnToken func(sample.Choice)
+	// OnFinish is called once from the step loop when the sequence leaves:
+	// with the reason, or with err when it was cancelled or failed.
+	OnFinish func(reason string, err error)
+
+	// Filled in by the scheduler.
+	Out        []int32
+	PrefixHits int // prompt positions taken from the prefix cache (first admission)
+	Preempted  int // times preempted
+
+	kv       int // kvcache sequence, -1 when not admitted
+	admitted uint64
+	pending  []int32 // prompt (+ generated, after preemption) for the current admission
+	inBatch  int     // tokens in the current step's batch
+	row      int     // logits row in the current step, -1 if none
+	done     bool
+}
+
+// Stats are the scheduler's counters (totals since New) and gauges.
+type Stats struct {
+	Running, Waiting int
+	Steps            int64
+	BatchTokens      int64 // Σ tokens over steps
+	LastBatchTokens  int
+	PromptTokens     int64 // prompt tokens of admitted requests (first admission)
+	PrefixHitTokens  int64 // of those, taken from the prefix cache
+	PrefillTokens    int64 // prompt tokens computed (incl. recomputation after preemption)
+	GeneratedTokens  int64
+	Preemptions      int64
+	Finished         int64
+	Cancelled        int64
+	KV               kvcache.Stats
+	KVBytesPerToken  int64
+	ForwardTime      time.Duration // Σ time in Forward
+}
+
+// Scheduler batches sequences over one model and one KV cache.
+type Scheduler struct {
+	cfg     Config
+	fwd     Forwarder
+	kv      *kvcache.Cache
+	log     *slog.Logger
+	running []*Seq // admission order
+	waiting []*Seq
+	admits  uint64
+	batch   model.Batch
+	rows    int // logits rows in batch
+	inStep  []*Seq
+
+	mu    sync.Mutex
+	stats Stats
+}
+
+// New makes a scheduler.
+func New(fwd Forwarder, kv *kvcache.Cache, cfg Config) (*Scheduler, error) {
+	if cfg.StepTokens <= 0 {
+		return nil, fmt.Errorf("sched: step token budget %d must be positive", cfg.StepTokens)
+	}
+	if cfg.Vocab <= 0 {
+		return nil, fmt.Errorf("sched: vocabulary size %d must be positive", cfg.Vocab)
+	}
+	if cfg.MaxSeqs == 0 {
+		cfg.MaxSeqs = 256
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Scheduler{cfg: cfg, fwd: fwd, kv: kv, log: log}
+	s.stats.KV = kv.Stats()
+	s.stats.KVBytesPerToken = kv.BytesPerToken()
+	return s, nil
+}
+
+// Add queues a sequence; it joins the batch at a coming step.
+func (s *Scheduler) Add(q *Seq) error {
+	if len(q.Prompt) == 0 {
+		return fmt.Errorf("sched: empty prompt")
+	}
+	if q.MaxTokens <= 0 {
+		return fmt.Errorf("sched: max tokens %d must be positive", q.MaxTokens)
+	}
+	bs := s.kv.BlockSize()
+	if need := (len(q.Prompt) + q.MaxTokens + bs - 1) / bs; need > s.kv.Stats().Blocks {
+		return fmt.Errorf("sched: prompt of %d tokens + %d new tokens needs %d KV blocks, the pool has %d",
+			len(q.Prompt), q.MaxTokens, need, s.kv.Stats().Blocks)
+	}
+	q.kv, q.row = -1, -1
+	q.pending = q.Prompt
+	s.waiting = append(s.waiting, q)
+	return nil
+}
+
+// Idle reports whether no sequence is running or waiting.
+func (s *Scheduler) Idle() bool { return len(s.running) == 0 && len(s.waiting) == 0 }
+
+// Cache is the KV cache (for the loop that owns the scheduler).
+func (s *Scheduler) Cache() *kvcache.Cache { return s.kv }
+
+// Stats returns a snapshot of the counters; safe from any goroutine.
+func (s *Scheduler) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+// DropAll ends every sequence with err (engine shutdown).
+func (s *Scheduler) DropAll(err error) {
+	for _, q := range slices.Concat(s.running, s.waiting) {
+		s.finish(q, "", err)
+	}
+	s.running, s.waiting = nil, nil
+	s.publish(0)
+}
+
+// Step runs one iteration: drop cancelled sequences, build a batch, run the
+// model, sample, retire finished sequences. It returns the number of batch
+// tokens (0 when there was nothing to do). An error from the model fails
+// the sequences of the batch and is returned.
+func (s *Scheduler) Step() (int, error) {
+	s.dropCancelled()
+	s.batch.Reset()
+	s.rows = 0
+	s.inStep = s.inStep[:0]
+	budget := s.cfg.StepTokens
+
+	// Decodes first, oldest first.
+	for i := 0; i < len(s.running) && budget > 0; i++ {
+		q := s.running[i]
+		if s.pendingLen(q) != 1 {
+			continue
+		}
+		if !s.schedule(q, 1) {
+			i-- // q itself was preempted and removed
+			continue
+		}
+		budget--
+	}
+	// Then prompt chunks of running sequences.
+	for i := 0; i < len(s.running) && budget > 0; i++ {
+		q := s.running[i]
+		n := s.pendingLen(q)
+		if n <= 1 || q.inBatch > 0 {
+			continue
+		}
+		if !s.schedule(q, min(n, budget)) {
+			i--
+			continue
+		}
+		budget -= q.inBatch
+	}
+	// Then admissions.
+	for len(s.waiting) > 0 && budget > 0 && len(s.running) < s.cfg.MaxSeqs {
+		q := s.waiting[0]
+		if !s.admit(q, budget) {
+			break
+		}
+		s.waiting = s.waiting[1:]
+		budget -= q.inBatch
+	}
+	n := s.batch.Len()
+	if n == 0 {
+		s.publish(0)
+		return 0, nil
+	}
+
+	t0 := time.Now()
+	logits, err := s.fwd.Forward(&s.batch, s.kv)
+	dt := time.Since(t0)
+	if err != nil {
+		err = fmt.Errorf("sched: forward of %d tokens: %w", n, err)
+		for _, q := range s.inStep {
+			s.remove(q)
+			s.finish(q, "", err)
+		}
+		s.publish(n)
+		return n, err
+	}
+	var generated int64
+	for _, q := range s.inStep {
+		s.kv.SetComputed(q.kv, s.kv.ComputedLen(q.kv)+q.inBatch)
+		q.inBatch = 0
+		if q.row < 0 {
+			continue
+		}
+		row := logits[q.row*s.cfg.Vocab : (q.row+1)*s.cfg.Vocab]
+		q.row = -1
+		c, err := q.Sampler.Sample(row)
+		if err != nil {
+			s.remove(q)
+			s.finish(q, "", err)
+			continue
+		}
+		generated++
+		q.Out = append(q.Out, c.Token)
+		q.pending = append(q.pending, c.Token)
+		if q.OnToken != nil {
+			q.OnToken(c)
+		}
+		if reason := s.stopReason(q, c.Token); reason != "" {
+			s.remove(q)
+			s.finish(q, reason, nil)
+		}
+	}
+	s.mu.Lock()
+	s.stats.GeneratedTokens += generated
+	s.stats.ForwardTime += dt
+	s.mu.Unlock()
+	s.publish(n)
+	return n, nil
+}
+
+// pendingLen is how many tokens of q are not computed yet.
+func (s *Scheduler) pendingLen(q *Seq) int {
+	return len(q.pending) - s.kv.ComputedLen(q.kv)
+}
+
+// schedule puts the next n pending tokens of running sequence q into the
+// batch, preempting younger sequences for blocks. It returns false if q
+// itself had to be preempted.
+func (s *Scheduler) schedule(q *Seq, n int) bool {
+	for s.kv.BlocksFor(q.kv, n) > s.kv.Available() {
+		v := s.victim()
+		if v == nil || v == q {
+			s.preempt(q)
+			return false
+		}
+		s.preempt(v)
+	}
+	s.add(q, n)
+	return true
+}
+
+// victim is the most recently admitted running sequence with nothing in
+// this step's batch.
+func (s *Scheduler) victim() *Seq {
+	for i := len(s.running) - 1; i >= 0; i-- {
+		if s.running[i].inBatch == 0 {
+			return s.running[i]
+		}
+	}
+	return nil
+}
+
+func (s *Scheduler) preempt(q *Seq) {
+	s.kv.Free(q.kv)
+	q.kv = -1
+	q.Preempted++
+	s.remove(q)
+	// Generated tokens become prompt: recomputed, not sampled again.
+	s.waiting = slices.Insert(s.waiting, 0, q)
+	s.mu.Lock()
+	s.stats.Preemptions++
+	s.mu.Unlock()
+	s.log.Debug("preempted", "tokens", len(q.pending))
+}
+
+// admit starts waiting sequence q with up to budget tokens if the pool has
+// room for them; otherwise it leaves q waiting.
+func (s *Scheduler) admit(q *Seq, budget int) bool {
+	id := s.kv.NewSeq()
+	hit := 0
+	if !s.cfg.NoPrefixCache {
+		hit = s.kv.Prefix(id, q.pending)
+	}
+	n := min(len(q.pending)-hit, budget)
+	if s.kv.BlocksFor(id, n) > s.kv.Available() {
+		s.kv.Free(id)
+		return false
+	}
+	q.kv = id
+	s.admits++
+	q.admitted = s.admits
+	s.running = append(s.running, q)
+	if q.Preempted == 0 {
+		q.PrefixHits = hit
+		s.mu.Lock()
+		s.stats.PromptTokens += int64(len(q.Prompt))
+		s.stats.PrefixHitTokens += int64(hit)
+		s.mu.Unlock()
+	}
+	s.add(q, n)
+	return true
+}
+
+// add appends the next n pending tokens of q to its KV sequence and batch.
+func (s *Scheduler) add(q *Seq, n int) {
+	from := s.kv.ComputedLen(q.kv)
+	toks := q.pending[from : from+n]
+	if err := s.kv.Append(q.kv, toks); err != nil {
+		panic(fmt.Sprintf("BUG: sched: append after the block check: %v", err))
+	}
+	last := from+n == len(q.pending)
+	for i, t := range toks {
+		logits := last && i == n-1
+		if logits {
+			q.row = s.rows
+			s.rows++
+		}
+		s.batch.Add(t, from+i, q.kv, logits)
+	}
+	q.inBatch = n
+	s.inStep = append(s.inStep, q)
+	if !(n == 1 && len(q.Out) > 0 && last) {
+		s.mu.Lock()
+		s.stats.PrefillTokens += int64(n)
+		s.mu.Unlock()
+	}
+}
+
+func (s *Scheduler) stopReason(q *Seq, tok int32) string {
+	if !q.IgnoreEOG && s.cfg.IsEOG != nil && s.cfg.IsEOG(tok) {
+		return FinishEOG
+	}
+	if len(q.Stop) > 0 && s.cfg.Decode != nil {
+		// Decoding the whole output each step is quadratic, but outputs are
+		// short and a stop string may span tokens.
+		text := s.cfg.Decode(q.Out)
+		for _, st := range q.Stop {
+			if st != "" && strings.Contains(text, st) {
+				return FinishStop
+			}
+		}
+	}
+	if len(q.Out) >= q.MaxTokens {
+		return FinishLength
+	}
+	return ""
+}
+
+func (s *Scheduler) dropCancelled() {
+	keep := s.running[:0]
+	for _, q := range s.running {
+		if err := q.Ctx.Err(); err != nil {
+			s.kv.Free(q.kv)
+			q.kv = -1
+			s.finish(q, "", err)
+			continue
+		}
+		keep = append(keep, q)
+	}
+	clear(s.running[len(keep):])
+	s.running = keep
+	wk := s.waiting[:0]
+	for _, q := range s.waiting {
+		if err := q.Ctx.Err(); err != nil {
+			s.finish(q, "", err)
+			continue
+		}
+		wk = append(wk, q)
+	}
+	clear(s.waiting[len(wk):])
+	s.waiting = wk
+}
+
+// remove takes running q out of the running list, freeing its KV sequence.
+func (s *Scheduler) remove(q *Seq) {
+	if i := slices.Index(s.running, q); i >= 0 {
+		s.running = slices.Delete(s.running, i, i+1)
+	}
+	if q.kv >= 0 {
+		s.kv.Free(q.kv)
+		q.kv = -1
+	}
+}
+
+func (s *Scheduler) finish(q *Seq, reason string, err error) {
+	if q.done {
+		return
+	}
+	if q.kv >= 0 {
+		s.kv.Free(q.kv)
+		q.kv = -1
+	}
+	q.done = true
+	s.mu.Lock()
+	if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		s.stats.Cancelled++
+	} else {
+		s.stats.Finished++
+	}
+	s.mu.Unlock()
+	if q.OnFinish != nil {
+		q.OnFinish(reason, err)
+	}
+}
+
+// Refresh updates the gauges of Stats (after changing the cache between
+// steps).
+func (s *Scheduler) Refresh() { s.publish(0) }
+
+func (s *Scheduler) publish(batchTokens int) {
+	kv := s.kv.Stats()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats.Running, s.stats.Waiting = len(s.running), len(s.waiting)
+	s.stats.KV = kv
+	if batchTokens > 0 {
+		s.stats.Steps++
+		s.stats.BatchTokens += int64(batchTokens)
+	}
+	s.stats.LastBatchTokens = batchTokens
+}
