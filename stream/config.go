@@ -31,6 +31,10 @@ type Config struct {
 	// of the default taxonomy (schemas.CategoryNames); set it when the
 	// classifier runs a custom schema.
 	Categories []string
+	// AuthTokens, when set, are the tokens a subscriber must present (as
+	// Authorization: Bearer, or the cookie POST /v1/session sets). Empty:
+	// no auth. Tokens are never read from the query string.
+	AuthTokens []string
 }
 
 // DefaultTopic is the topic the classifier writes ClassifiedLog records to.

@@ -72,9 +72,26 @@
 // service=api (severity is a minimum; category and service are exact, lists
 // comma-separated or repeated; bad values are a 400 {"error","param"});
 // beyond MaxSubscribers a 503; an SSE comment every Heartbeat once live;
-// / serves a placeholder page until the dashboard lands. Metrics are
+// / serves the dashboard (see below). Metrics are
 // prefixed logsift_gateway_. delivery_seconds runs from a live event's
 // classified_at to its hand-off to the subscribers' buffers (once per event,
 // not per subscriber: the hub holds its lock while fanning out); catch-up
 // events are not observed.
+//
+// # Dashboard and auth
+//
+// GET / serves a page of plain HTML, CSS and JavaScript embedded in the
+// binary (dashboard/; no framework, nothing loaded from elsewhere, a strict
+// Content-Security-Policy). It opens one EventSource on /v1/stream and
+// re-opens it with ?last_event_id= when the severity, category or service
+// filters change; the text filter works on the rows it holds. Reconnects
+// after a dropped connection are EventSource's own, with Last-Event-ID.
+// /?from=earliest makes the page's first subscription start at the start
+// of retention.
+//
+// With Config.AuthTokens set, /v1/stream needs a token: an Authorization:
+// Bearer header, or the HttpOnly SameSite=Strict cookie that POST
+// /v1/session {"token": ...} sets (EventSource cannot send headers). GET
+// /v1/session tells the page whether to ask; DELETE clears the cookie. A
+// token in the query string is never accepted.
 package stream

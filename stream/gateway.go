@@ -73,12 +73,17 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Gateway, 
 	g.fetcher = g.kafkaClient()
 
 	g.mux = http.NewServeMux()
-	g.mux.HandleFunc("GET /v1/stream", g.serveStream)
-	g.mux.HandleFunc("GET /{$}", servePlaceholder)
+	g.mux.HandleFunc("GET /v1/stream", g.requireAuth(g.serveStream))
+	g.mux.HandleFunc("GET /v1/session", g.serveSessionState)
+	g.mux.HandleFunc("POST /v1/session", g.serveLogin)
+	g.mux.HandleFunc("DELETE /v1/session", g.serveLogout)
+	g.mux.Handle("GET /{$}", dashboardPage())
+	g.mux.Handle("GET /assets/", dashboardAssets())
 	return g, nil
 }
 
-// Handler serves GET /v1/stream and, at /, a placeholder page.
+// Handler serves GET /v1/stream, the session endpoints and, at /, the
+// dashboard.
 func (g *Gateway) Handler() http.Handler { return g.mux }
 
 // Run finds the topic's partitions, starts one reader per partition at the
@@ -263,21 +268,4 @@ func (g *Gateway) onSubscribe(streamID string, _ *sse.Subscriber) {
 	if s, ok := g.sessions.Load(streamID); ok {
 		s.(*session).attachOnce.Do(func() { close(s.(*session).attached) })
 	}
-}
-
-const placeholderPage = `logsift stream gateway
-
-GET /v1/stream    Server-Sent Events of classified log lines
-  ?severity=warning          minimum severity (debug, info, warning, error, critical)
-  ?category=database,auth    categories (comma-separated)
-  ?service=api               services (comma-separated)
-  ?from=earliest             start at the beginning of retention instead of the live end
-  Last-Event-ID header, or ?last_event_id=, resumes after that event
-
-The dashboard will live here.
-`
-
-func servePlaceholder(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = io.WriteString(w, placeholderPage)
 }
