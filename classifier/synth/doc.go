@@ -1,0 +1,29 @@
+// Package synth generates labelled log lines for training logsift's default
+// model: many systems, each with its own header format (timestamps, levels,
+// process or logger names as that system writes them) and a set of message
+// templates whose variable slots (addresses, ports, pids, users, paths, block
+// ids, durations, sizes...) are filled at random from a seeded PCG source.
+//
+// Labels are right by construction: every template carries its severity and
+// category, chosen with the judgement rules of the default taxonomy
+// (../../../shared/DESIGN.md, and the Loghub labelling notes that explain how
+// real lines were judged): the severity comes from the line's own level where
+// the line has one, and is judged from the content only where it has none or
+// where the level plainly contradicts the content (such templates render an
+// explicit level and say why). The component is the logger, process or module
+// as the line names it, so it is always a substring of the line; a name
+// longer than the schema's 48 characters is shortened by dropping leading
+// dotted segments (org.apache.hadoop.yarn.server... keeps its class end),
+// and lines that name no component (Apache 2.0 error logs, access logs,
+// Redis) get "".
+//
+// Templates are Go data, one file per system family (templates_sshd.go ...).
+// Generate samples a category first, then a severity among those the
+// category has, then a template of that cell, so rare cells (critical
+// config, debug hardware) are not drowned by routine info lines. Split holds
+// out whole templates, so a held-out evaluation measures generalisation to
+// messages the model never saw, not memorisation.
+//
+// The real Loghub sample in ../../../shared/data/loghub is for evaluation
+// only; none of its lines are used here.
+package synth

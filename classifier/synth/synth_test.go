@@ -1,0 +1,174 @@
+package synth
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/logsift/logsift/schemas"
+)
+
+var show = flag.Int("show", 0, "print this many generated lines per system")
+
+func TestShow(t *testing.T) {
+	if *show == 0 {
+		t.Skip("use -show N to print samples")
+	}
+	per := map[string]int{}
+	for _, e := range Generate(1, 40000) {
+		if per[e.System] < *show {
+			per[e.System]++
+			fmt.Printf("%-8s %-11s %-28q %s\n", e.Severity, e.Category, e.Component, e.Raw)
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	a := Generate(42, 3000)
+	b := Generate(42, 3000)
+	if !slices.Equal(a, b) {
+		t.Fatal("same seed, different examples")
+	}
+	if p := Generate(42, 1000); !slices.Equal(p, a[:1000]) {
+		t.Fatal("a shorter run is not a prefix of a longer one")
+	}
+	c := Generate(43, 3000)
+	same := 0
+	for i := range a {
+		if a[i].Raw == c[i].Raw {
+			same++
+		}
+	}
+	if same > 30 {
+		t.Fatalf("seeds 42 and 43 share %d of 3000 lines", same)
+	}
+}
+
+func TestLabelsAndComponents(t *testing.T) {
+	for i, e := range Generate(7, 30000) {
+		if schemas.SeverityRank(e.Severity) < 0 || !schemas.IsCategory(e.Category) {
+			t.Fatalf("example %d: labels %q/%q outside the taxonomy: %s", i, e.Severity, e.Category, e.Raw)
+		}
+		if len(e.Component) > schemas.MaxComponentLen {
+			t.Fatalf("example %d: component %q longer than %d", i, e.Component, schemas.MaxComponentLen)
+		}
+		if !strings.Contains(e.Raw, e.Component) {
+			t.Fatalf("example %d: component %q not in %q", i, e.Component, e.Raw)
+		}
+		if e.Raw == "" || strings.ContainsAny(e.Raw, "\n\r") {
+			t.Fatalf("example %d: raw %q is not one line", i, e.Raw)
+		}
+		if e.System == "" || !strings.HasPrefix(e.Template, e.System+": ") {
+			t.Fatalf("example %d: system %q template %q", i, e.System, e.Template)
+		}
+	}
+}
+
+func TestComponentLabel(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		if got := componentLabel(in); got != want {
+			t.Fatalf("componentLabel(%q) = %q, want %q", in, got, want)
+		}
+	}
+	f("", "")
+	f("sshd", "sshd")
+	f("org.apache.hadoop.hdfs.server.datanode.DataNode", "org.apache.hadoop.hdfs.server.datanode.DataNode")
+	f("org.apache.hadoop.yarn.server.resourcemanager.rmapp.RMAppImpl", "hadoop.yarn.server.resourcemanager.rmapp.RMAppImpl"[7:])
+	f("org.apache.hadoop.yarn.server.nodemanager.containermanager.monitor.ContainersMonitorImpl", "containermanager.monitor.ContainersMonitorImpl")
+	f(strings.Repeat("x", 60), strings.Repeat("x", 48))
+}
+
+func TestCoverage(t *testing.T) {
+	tmpls := Templates()
+	if len(tmpls) < 300 {
+		t.Errorf("%d templates, want at least 300", len(tmpls))
+	}
+	if n := len(Systems()); n < 20 {
+		t.Errorf("%d systems, want at least 20", n)
+	}
+	sev, cat := map[string]int{}, map[string]int{}
+	for _, e := range Generate(3, 20000) {
+		sev[e.Severity]++
+		cat[e.Category]++
+	}
+	for _, s := range schemas.Severities {
+		if sev[s] < 20000/50 {
+			t.Errorf("severity %s: %d of 20000 examples", s, sev[s])
+		}
+	}
+	for _, c := range schemas.CategoryNames() {
+		if cat[c] < 20000/25 {
+			t.Errorf("category %s: %d of 20000 examples", c, cat[c])
+		}
+	}
+	// Every template is reachable: each one is drawn in a long enough run.
+	seen := map[string]bool{}
+	for _, e := range Generate(5, 200000) {
+		seen[e.Template] = true
+	}
+	for _, tm := range tmpls {
+		if !seen[tm.ID] {
+			t.Errorf("template never generated: %s", tm.ID)
+		}
+	}
+}
+
+func TestSplitByTemplate(t *testing.T) {
+	ex := Generate(9, 20000)
+	train, held := Split(ex, 1, 0.1)
+	if len(train)+len(held) != len(ex) || len(held) == 0 {
+		t.Fatalf("split %d + %d of %d", len(train), len(held), len(ex))
+	}
+	inTrain := map[string]bool{}
+	for _, e := range train {
+		inTrain[e.Template] = true
+	}
+	heldCats := map[string]bool{}
+	for _, e := range held {
+		if inTrain[e.Template] {
+			t.Fatalf("template %q on both sides", e.Template)
+		}
+		heldCats[e.Category] = true
+	}
+	if len(heldCats) != len(schemas.Categories) {
+		t.Errorf("held-out set covers %d categories, want all %d", len(heldCats), len(schemas.Categories))
+	}
+	if frac := float64(len(held)) / float64(len(ex)); frac < 0.04 || frac > 0.2 {
+		t.Errorf("held out %.3f of the examples for frac 0.1", frac)
+	}
+	// Deterministic in the seed, and the seed matters.
+	_, again := Split(ex, 1, 0.1)
+	if !slices.Equal(held, again) {
+		t.Fatal("same seed, different split")
+	}
+	if a, b := HeldOutTemplates(1, 0.1), HeldOutTemplates(2, 0.1); fmt.Sprint(a) == fmt.Sprint(b) {
+		t.Fatal("seeds 1 and 2 hold out the same templates")
+	}
+}
+
+func TestWriteJSONL(t *testing.T) {
+	ex := Generate(11, 200)
+	var buf bytes.Buffer
+	if err := WriteJSONL(&buf, ex); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != len(ex) {
+		t.Fatalf("%d lines for %d examples", len(lines), len(ex))
+	}
+	for i, l := range lines {
+		var rec map[string]string
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Fatalf("line %d: %v", i, err)
+		}
+		want := map[string]string{"raw": ex[i].Raw, "severity": ex[i].Severity, "category": ex[i].Category, "component": ex[i].Component}
+		if fmt.Sprint(rec) != fmt.Sprint(want) {
+			t.Fatalf("line %d: %v, want %v", i, rec, want)
+		}
+	}
+}

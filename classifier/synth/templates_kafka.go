@@ -1,0 +1,77 @@
+package synth
+
+// Kafka brokers and clients, and ZooKeeper: log4j levels, the logger named at
+// the end (Kafka) or after the thread (ZooKeeper). Peer connections,
+// sessions and RPC are network; replication, logs and segments are storage;
+// group coordination and leader election are application.
+func init() {
+	register(&system{
+		name:   "kafka",
+		levels: log4jLevels,
+		format: fmtKafka,
+		tmpls: []tmpl{
+			tc("info", "application", "kafka.server.KafkaServer", "[KafkaServer id={broker}] started"),
+			tc("info", "application", "kafka.server.KafkaServer", "[KafkaServer id={broker}] shutting down"),
+			tc("info", "config", "kafka.server.KafkaConfig", "KafkaConfig values: advertised.listeners = PLAINTEXT://{host}:9092 auto.create.topics.enable = {true|false}"),
+			tc("info", "storage", "kafka.log.LogManager", "Loading logs from log dirs ArrayBuffer(/var/lib/kafka/data)"),
+			tc("info", "storage", "kafka.log.UnifiedLog$", "[LocalLog partition={partition}, dir=/var/lib/kafka/data] Rolled new log segment at offset {offset} in {1-90} ms."),
+			tc("info", "storage", "kafka.log.LogCleaner", "[kafka-log-cleaner-thread-0]: Log cleaner thread 0 cleaned log __consumer_offsets-{0-49} (dirty section = [{offset}, {offset}])"),
+			tc("info", "storage", "kafka.log.UnifiedLog", "[UnifiedLog partition={partition}, dir=/var/lib/kafka/data] Deleting segment LogSegment(baseOffset={offset}, size={bytes}) due to retention time {604800000|86400000}ms breach"),
+			tc("info", "application", "kafka.coordinator.group.GroupCoordinator", "[GroupCoordinator {broker}]: Preparing to rebalance group {app}-consumers in state PreparingRebalance with old generation {1-999} (__consumer_offsets-{0-49}) (reason: Adding new member consumer-{app}-{1-9}-{uuid} with group instance id None)"),
+			tc("info", "application", "kafka.coordinator.group.GroupCoordinator", "[GroupCoordinator {broker}]: Stabilized group {app}-consumers generation {1-999} (__consumer_offsets-{0-49}) with {1-24} members"),
+			tc("info", "application", "kafka.controller.KafkaController", "[Controller id={broker}] {broker} successfully elected as the controller. Epoch incremented to {1-200} and epoch zk version is now {1-200}"),
+			tc("info", "storage", "kafka.server.ReplicaFetcherManager", "[ReplicaFetcherManager on broker {broker}] Added fetcher to broker {broker} for partitions Map({partition} -> InitialFetchState(Some({uuid}),BrokerEndPoint(id={broker}, host={host}:9092),{1-99},{offset}))"),
+			tc("info", "network", "org.apache.kafka.clients.NetworkClient", "[Producer clientId=producer-{1-9}] Node {broker} disconnected."),
+			tc("warning", "network", "org.apache.kafka.clients.NetworkClient", "[Consumer clientId=consumer-{app}-{1-9}, groupId={app}] Connection to node {broker} ({host}/{ip}:9092) could not be established. Broker may not be available."),
+			tc("warning", "network", "kafka.server.ReplicaFetcherThread", "[ReplicaFetcher replicaId={broker}, leaderId={broker}, fetcherId=0] Error in response for fetch request (type=FetchRequest, replicaId={broker}, maxWait=500, minBytes=1, maxBytes=10485760): java.io.IOException: Connection to {broker} was disconnected before the response was read"),
+			tc("warning", "storage", "kafka.cluster.Partition", "[Partition {partition} broker={broker}] Shrinking ISR from {0-5},{0-5},{0-5} to {0-5},{0-5}. Leader: (highWatermark: {offset}, endOffset: {offset}). Out of sync replicas: (brokerId: {broker}, endOffset: {offset})."),
+			tc("warning", "application", "org.apache.kafka.clients.consumer.internals.ConsumerCoordinator", "[Consumer clientId=consumer-{app}-{1-9}, groupId={app}] Offset commit failed on partition {partition} at offset {offset}: The coordinator is not aware of this member."),
+			tc("warning", "resource", "org.apache.kafka.clients.consumer.internals.ConsumerCoordinator", "[Consumer clientId=consumer-{app}-1, groupId={app}] consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms, which typically implies that the poll loop is spending too much time processing messages."),
+			tc("warning", "config", "org.apache.kafka.clients.admin.AdminClientConfig", "These configurations '[{sasl.jaas.config|schema.registry.url|specific.avro.reader}]' were supplied but are not used yet."),
+			tc("error", "storage", "kafka.server.LogDirFailureChannel", "Error while writing to checkpoint file /var/lib/kafka/data/{partition}/leader-epoch-checkpoint"),
+			tc("error", "network", "kafka.network.Processor", "Closing socket for {ip}:9092-{ip}:{eport}-{0-99} because of error"),
+			tc("error", "auth", "org.apache.kafka.common.network.Selector", "[SocketServer listenerType=ZK_BROKER, nodeId={broker}] Failed authentication with /{ip} (channelId={ip}:9093-{ip}:{eport}-{0-9}) (Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512)"),
+			tc("error", "application", "org.apache.kafka.clients.producer.internals.Sender", "[Producer clientId=producer-1] Uncaught error in kafka producer I/O thread: java.lang.IllegalStateException: There are no in-flight requests for node {broker}"),
+			tc("error", "resource", "org.apache.kafka.clients.producer.KafkaProducer", "[Producer clientId=producer-{1-9}] Expiring {1-500} record(s) for {partition}:{30000|120000} ms has passed since batch creation"),
+			tc("critical", "application", "kafka.server.KafkaServer", "[KafkaServer id={broker}] Fatal error during KafkaServer startup. Prepare to shutdown"),
+			tc("critical", "storage", "kafka.log.LogManager", "Shutdown broker because all log dirs in /var/lib/kafka/data have failed"),
+			tc("critical", "config", "kafka.Kafka$", "Exiting Kafka due to fatal exception: org.apache.kafka.common.config.ConfigException: Missing required configuration \"{zookeeper.connect|process.roles}\" which has no default value."),
+			tc("debug", "network", "org.apache.kafka.clients.NetworkClient", "[Consumer clientId=consumer-{app}-1, groupId={app}] Sending FETCH request with header RequestHeader(apiKey=FETCH, apiVersion={11-16}, clientId=consumer-{app}-1, correlationId={count}) to node {broker}"),
+			tc("debug", "application", "org.apache.kafka.clients.consumer.internals.Fetcher", "[Consumer clientId=consumer-{app}-1, groupId={app}] Fetch READ_UNCOMMITTED at offset {offset} for partition {partition} returned fetch data"),
+			tc("debug", "storage", "kafka.log.LogSegment", "Flushing log segment {offset}.log for {partition} in {1-40} ms"),
+		},
+	})
+
+	register(&system{
+		name:   "zookeeper",
+		levels: log4jLevels,
+		format: fmtZooKeeper,
+		tmpls: []tmpl{
+			tc("info", "network", "NIOServerCnxnFactory", "binding to port 0.0.0.0/0.0.0.0:{2181|2182}"),
+			tc("info", "network", "ClientCnxn", "Session establishment complete on server {host}/{ip}:2181, session id = {session}, negotiated timeout = {4000|30000|40000}"),
+			tc("info", "network", "ClientCnxn", "Socket connection established, initiating session, client: /{ip}:{eport}, server: {host}/{ip}:2181"),
+			tc("info", "network", "ClientCnxn", "Client session timed out, have not heard from server in {4000-40000}ms for session id {session}"),
+			tc("info", "application", "QuorumPeer", "LEADING - LEADER ELECTION TOOK - {10-9000} MS"),
+			tc("info", "application", "QuorumPeer", "Peer state changed: {following - broadcast|leading - discovery|looking}"),
+			tc("info", "application", "Leader", "Have quorum of supporters, sids: [ [{1-5}, {1-5}],[{1-5}, {1-5}] ]; starting up and setting last processed zxid: 0x{hex}"),
+			tc("info", "storage", "FileTxnSnapLog", "Snapshot loaded in {1-900} ms, highest zxid is 0x{hex}, digest is {count}"),
+			tc("info", "storage", "FileTxnLog", "Creating new log file: log.{hex}"),
+			tc("info", "config", "QuorumPeerConfig", "Reading configuration from: /{etc|opt}/zookeeper/conf/zoo.cfg"),
+			tc("info", "config", "ZooKeeperServer", "{minSessionTimeout|maxSessionTimeout|tickTime} = {2000|4000|40000}"),
+			tc("info", "config", "ZooKeeperServer", "zookeeper.{snapshot.trust.empty|snapshotSizeFactor|commitLogCount} : {false|0.33|500}"),
+			tc("warning", "network", "QuorumCnxManager", "Connection to server {1-5} at {host}/{ip}:3888 broken, retrying in {1000|5000} ms"),
+			tc("warning", "network", "NIOServerCnxn", "Unable to read additional data from client, it probably closed the socket: address = /{ip}:{eport}, session = {session}"),
+			tc("warning", "network", "Follower", "Exception when following the leader"),
+			tc("warning", "resource", "FileTxnLog", "fsync-ing the write ahead log in SyncThread:{0-5} took {1000-30000}ms which will adversely effect operation latency.File size is {bytes} bytes. See the ZooKeeper troubleshooting guide"),
+			tc("warning", "storage", "FileTxnSnapLog", "{1-9} snapshot file(s) are corrupted, Snapshot: /var/lib/zookeeper/version-2/snapshot.{hex}"),
+			tc("warning", "auth", "SaslServerCallbackHandler", "Failed to authenticate using SASL"),
+			tc("error", "network", "LearnerHandler", "Exception while sending packets in LearnerHandler for sid {1-5}: java.net.SocketException: Broken pipe"),
+			tc("error", "storage", "ZKDatabase", "Unable to load database on disk"),
+			tc("error", "application", "QuorumPeer", "Unexpected exception"),
+			tc("error", "config", "QuorumPeerMain", "Invalid config, exiting abnormally"),
+			tc("critical", "storage", "ZooKeeperServer", "Severe unrecoverable error, exiting"),
+			tc("debug", "application", "FinalRequestProcessor", "Processing request:: sessionid:{session} type:{getData|exists|ping|create} cxid:0x{hex} zxid:0x{hex} txntype:unknown reqpath:/{brokers/ids|controller|app/lock}"),
+			tc("debug", "network", "ClientCnxn", "Got ping response for session id: {session} after {0-40}ms."),
+		},
+	})
+}

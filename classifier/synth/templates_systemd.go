@@ -1,0 +1,57 @@
+package synth
+
+// systemd (PID 1), journald and friends through syslog. Unit start/stop and
+// failures are system; OOM kills of units are resource; unit file problems
+// are config. No level in the line.
+func init() {
+	register(&system{
+		name:   "systemd",
+		comps:  []string{"systemd"},
+		format: fmtSyslog,
+		tmpls: []tmpl{
+			t("info", "system", "Started {unit}.service - {The nginx HTTP and reverse proxy server|Regular background program processing daemon|OpenBSD Secure Shell server|PostgreSQL RDBMS|Docker Application Container Engine}."),
+			t("info", "system", "Starting {unit}.service..."),
+			t("info", "system", "Stopping {unit}.service..."),
+			t("info", "system", "Stopped {unit}.service."),
+			t("info", "system", "{unit}.service: Deactivated successfully."),
+			t("info", "system", "{unit}.service: Consumed {1-999}.{100-999}s CPU time."),
+			t("info", "system", "Reached target {Multi-User System|Graphical Interface|Network is Online|Timers}."),
+			t("info", "system", "Reloading {unit}.service..."),
+			t("info", "system", "Startup finished in {1-9}.{100-999}s (kernel) + {1-59}.{100-999}s (userspace) = {10-70}.{100-999}s."),
+			t("info", "auth", "Started session-{1-9999}.scope - Session {1-9999} of User {user}."),
+			t("info", "auth", "Created slice user-{uid}.slice - User Slice of UID {uid}."),
+			t("info", "scheduler", "Started {logrotate|apt-daily|fstrim|certbot|man-db}.timer - {Daily rotation of log files|Daily apt download activities|Discard unused blocks once a week|Run certbot twice daily}."),
+			t("info", "system", "Finished {logrotate|apt-daily-upgrade|systemd-tmpfiles-clean|e2scrub_reap}.service."),
+			t("warning", "system", "{unit}.service: Scheduled restart job, restart counter is at {2-20}."),
+			t("warning", "system", "{unit}.service: State 'stop-sigterm' timed out. Killing."),
+			t("warning", "system", "{unit}.service: Killing process {pid} ({unit}) with signal SIGKILL."),
+			t("warning", "config", "/etc/systemd/system/{unit}.service:{3-40}: Unknown key name '{Restartt|ExecStrat|WantedBy}' in section '{Service|Unit}', ignoring."),
+			t("warning", "config", "Configuration file /etc/systemd/system/{unit}.service is marked world-inaccessible. This has no effect as configuration data is accessible via APIs without restrictions."),
+			t("error", "config", "/etc/systemd/system/{unit}.service:{3-40}: Executable path is not absolute, ignoring: {app} --serve"),
+			t("error", "system", "{unit}.service: Main process exited, code=exited, status={1|2|127|203}/{FAILURE|INVALIDARGUMENT|EXEC}"),
+			t("error", "system", "{unit}.service: Failed with result 'exit-code'."),
+			t("error", "system", "Failed to start {unit}.service - {A high performance web server and a reverse proxy server|Redis persistent key-value database|Container runtime}."),
+			t("error", "system", "{unit}.service: Start request repeated too quickly."),
+			t("error", "system", "{unit}.service: Main process exited, code=killed, status={6/ABRT|11/SEGV|9/KILL}"),
+			t("error", "resource", "{unit}.service: A process of this unit has been killed by the OOM killer."),
+			t("error", "resource", "{unit}.service: Failed with result 'oom-kill'."),
+			t("error", "storage", "Failed to mount {mnt-data|srv-backup|var-lib-docker}.mount - /{mnt/data|srv/backup|var/lib/docker}."),
+			t("warning", "storage", "Dependency failed for {mnt-data|srv-backup}.mount - /{mnt/data|srv/backup}."),
+			t("critical", "system", "Freezing execution."),
+			t("critical", "system", "Caught <SEGV>, dumped core as pid {pid}."),
+			tc("info", "system", "systemd-journald", "Journal started"),
+			tc("info", "storage", "systemd-journald", "System Journal (/var/log/journal/{hex16}) is {1-4000}.{0-9}M, max {1-4}.0G, {1-3}.{0-9}G free."),
+			tc("warning", "resource", "systemd-journald", "Suppressed {count} messages from {unit}.service"),
+			tc("warning", "storage", "systemd-journald", "File /var/log/journal/{hex16}/system.journal corrupted or uncleanly shut down, renaming and replacing."),
+			tc("info", "system", "systemd-timesyncd", "Initial clock synchronization to {Mon 2025-03-03 10:12:44.123456 UTC|Tue 2024-11-05 08:00:01.000001 UTC}."),
+			tc("warning", "network", "systemd-timesyncd", "Timed out waiting for reply from {pubip}:123 ({0-3}.ubuntu.pool.ntp.org)."),
+			tc("info", "network", "systemd-networkd", "{iface}: Gained carrier"),
+			tc("warning", "network", "systemd-networkd", "{iface}: Lost carrier"),
+			tc("info", "network", "systemd-resolved", "Using degraded feature set UDP instead of UDP+EDNS0 for DNS server {ip}."),
+			tc("warning", "network", "systemd-resolved", "DNSSEC validation failed for question {fqdn} IN A: no-signature"),
+			tc("error", "resource", "systemd-oomd", "Killed /system.slice/{unit}.service due to memory pressure for /system.slice being {60-99}.{10-99}% > {50|60}.00% for > 20s with reclaim activity"),
+			tc("info", "system", "systemd-udevd", "Using default interface naming scheme 'v{249|252|255}'."),
+			tc("warning", "config", "systemd-udevd", "/etc/udev/rules.d/{70-persistent-net|99-local}.rules:{1-20} Invalid key/value pair, ignoring."),
+		},
+	})
+}
