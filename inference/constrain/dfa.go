@@ -3,6 +3,7 @@ package constrain
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -60,6 +61,10 @@ func Compile(schema []byte, opts Options) (a *Automaton, err error) {
 	b := &builder{n: &nfa{limit: opts.MaxStates}, opt: opts, root: root}
 	defer func() {
 		if r := recover(); r != nil {
+			if r == errOverlapTooLarge {
+				a, err = nil, &SchemaError{Msg: fmt.Sprintf("oneOf alternatives too large to prove disjoint (more than %d state pairs); use anyOf", maxOverlapPairs)}
+				return
+			}
 			if r != errTooLarge {
 				panic(r)
 			}
@@ -255,7 +260,11 @@ func (a *Automaton) intern(set []int32) State {
 }
 
 // maxOverlapPairs bounds the oneOf disjointness check.
-const maxOverlapPairs = 1 << 16
+const maxOverlapPairs = 1 << 12
+
+// errOverlapTooLarge aborts a oneOf disjointness check that explores too
+// many state pairs; recovered in Compile like errTooLarge.
+var errOverlapTooLarge = errors.New("oneOf check too large")
 
 // overlap checks pairwise that no byte string is accepted by two oneOf
 // alternatives (each a sub-automaton from starts[i] to ends[i], built but not
@@ -323,7 +332,7 @@ func (b *builder) overlap(starts, ends []int32) (int, int, string, bool) {
 						continue
 					}
 					if len(seen) >= maxOverlapPairs {
-						panic(errTooLarge)
+						panic(errOverlapTooLarge)
 					}
 					seen[k] = true
 					q = append(q, node{x, y, string(append([]byte(cur.prefix), byte(c)))})

@@ -8,7 +8,8 @@ import "errors"
 // the graph is acyclic and every output has a bounded length.
 type nfa struct {
 	states []nstate
-	limit  int
+	limit  int // states; moves are limited to 8 per state on average
+	moves  int
 }
 
 type nstate struct {
@@ -34,9 +35,19 @@ func (n *nfa) add() int32 {
 	return int32(len(n.states) - 1)
 }
 
-func (n *nfa) eps(from, to int32) { n.states[from].eps = append(n.states[from].eps, to) }
+func (n *nfa) move() {
+	if n.moves++; n.moves > 8*n.limit {
+		panic(errTooLarge)
+	}
+}
+
+func (n *nfa) eps(from, to int32) {
+	n.move()
+	n.states[from].eps = append(n.states[from].eps, to)
+}
 
 func (n *nfa) edge(from int32, lo, hi byte, to int32) {
+	n.move()
 	n.states[from].edges = append(n.states[from].edges, bedge{lo, hi, to})
 }
 

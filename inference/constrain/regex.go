@@ -244,7 +244,8 @@ func (p *reParser) atom() (*re, error) {
 			return nil, fmt.Errorf("missing ) at offset %d", p.pos)
 		}
 		p.pos++
-		return r, nil
+		// Wrapped so that a quantifier may follow a group ending in one.
+		return &re{op: '.', subs: []*re{r}}, nil
 	case '[':
 		cls, err := p.bracket()
 		if err != nil {
@@ -408,7 +409,7 @@ type glushkov struct {
 }
 
 // maxPositions bounds the unrolled pattern.
-const maxPositions = 4000
+const maxPositions = 1000
 
 func buildGlushkov(r *re) (*glushkov, error) {
 	g := &glushkov{cls: []class{nil}, follow: [][]int32{nil}}
@@ -417,6 +418,9 @@ func buildGlushkov(r *re) (*glushkov, error) {
 		return nil, err
 	}
 	null, first, last := g.walk(r)
+	if len(g.cls) > maxPositions+1 {
+		return nil, fmt.Errorf("pattern unrolls to more than %d positions", maxPositions)
+	}
 	g.nullable = null
 	g.follow[0] = first
 	g.last = make([]bool, len(g.cls))
@@ -433,12 +437,12 @@ func buildGlushkov(r *re) (*glushkov, error) {
 // expandRepeats rewrites {m,n} as copies so that every class occurrence is
 // its own position; only * (min 0, max -1) remains as a loop.
 func expandRepeats(r *re, count *int) (*re, error) {
+	// count bounds all the work, empty groups included: (((){9}){9}){9}...
+	if *count++; *count > 4*maxPositions {
+		return nil, fmt.Errorf("pattern unrolls to more than %d nodes", 4*maxPositions)
+	}
 	switch r.op {
 	case 'c':
-		*count++
-		if *count > maxPositions {
-			return nil, fmt.Errorf("pattern unrolls to more than %d positions", maxPositions)
-		}
 		return r, nil
 	case 'e':
 		return r, nil

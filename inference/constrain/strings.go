@@ -7,7 +7,8 @@ import "unicode/utf8"
 // keeps generation finite) hold for whatever the pattern allows. Each
 // character step is expanded into every JSON spelling of the characters of
 // its class: raw UTF-8 where JSON allows it, short escapes (\" \\ \/ \b \f \n
-// \r \t) and \uXXXX for characters of the Basic Multilingual Plane.
+// \r \t) and \uXXXX for control and non-ASCII characters of the Basic
+// Multilingual Plane.
 
 type strKey struct {
 	pos int32
@@ -76,7 +77,11 @@ func (b *builder) jsonChars(from int32, c class, to int32) {
 			n.edge(escape(), e.c, e.c, to)
 		}
 	}
-	bmp := intersect(c, class{{0, 0xd7ff}, {0xe000, 0xffff}})
+	// \uXXXX only where a writer would use it: control characters and
+	// non-ASCII (Python's json.dumps escapes those by default). Printable
+	// ASCII keeps one spelling, so a literal in a pattern stays a forced byte
+	// for jump-forward instead of a choice between "-" and "\u002d".
+	bmp := intersect(c, class{{0, 0x1f}, {0x7f, 0xd7ff}, {0xe000, 0xffff}})
 	if len(bmp) > 0 {
 		u := n.add()
 		n.edge(escape(), 'u', 'u', u)
