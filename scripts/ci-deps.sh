@@ -6,6 +6,12 @@ need=()
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 	need+=(postgresql)
 fi
+# The dashboard's browser test drives Debian's Chromium with playwright-core
+# (which never downloads a browser of its own).
+if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null 2>&1; then
+	need+=(chromium)
+fi
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ]; then
 		apt-get update -qq
@@ -16,3 +22,4 @@ if [ ${#need[@]} -gt 0 ]; then
 	fi
 fi
 id postgres >/dev/null 2>&1 || { echo "no 'postgres' account: the PostgreSQL test helper runs the server as it when root" >&2; exit 1; }
+(cd "$(dirname "$0")/../services/dashboardtest" && npm ci --no-audit --no-fund --loglevel=error)

@@ -1,6 +1,9 @@
 package stream
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -57,15 +60,36 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "Subscriptions that resumed from an event id, by where the missed records came from (window: memory only; kafka: a catch-up read).",
 		}, []string{"source"}),
 	}
-	for _, c := range []prometheus.Collector{m.subscribers, m.eventsIn, m.invalid, m.eventsSent,
-		m.dropped, m.rejected, m.deliverySecs, m.replayedTotal} {
-		if err := reg.Register(c); err != nil {
-			return nil, err
-		}
+	// A gateway restarted inside one process (dev, tests) registers the same
+	// metrics again: it takes over the existing collectors, so the counters
+	// go on instead of the second New failing.
+	err := errors.Join(
+		adopt(reg, &m.subscribers), adopt(reg, &m.eventsIn), adopt(reg, &m.invalid),
+		adopt(reg, &m.eventsSent), adopt(reg, &m.dropped), adopt(reg, &m.rejected),
+		adopt(reg, &m.deliverySecs), adopt(reg, &m.replayedTotal),
+	)
+	if err != nil {
+		return nil, err
 	}
 	m.dropped.WithLabelValues(dropSlow)
 	m.dropped.WithLabelValues(dropCatchUp)
 	m.replayedTotal.WithLabelValues("window")
 	m.replayedTotal.WithLabelValues("kafka")
 	return m, nil
+}
+
+// adopt registers *c, or points *c at the collector already registered
+// under the same description.
+func adopt[C prometheus.Collector](reg prometheus.Registerer, c *C) error {
+	err := reg.Register(*c)
+	var are prometheus.AlreadyRegisteredError
+	if errors.As(err, &are) {
+		existing, ok := are.ExistingCollector.(C)
+		if !ok {
+			return fmt.Errorf("stream: metric registered with another type: %w", err)
+		}
+		*c = existing
+		return nil
+	}
+	return err
 }

@@ -44,6 +44,11 @@ type Dev struct {
 	Gateway  *Gateway
 	Registry *prometheus.Registry
 	Started  time.Duration
+
+	// What the gateway was started with, so RestartGateway can start it again.
+	gatewayCfg GatewayConfig
+	health     *health.Health
+	logger     *slog.Logger
 }
 
 // StartDev starts broker, PostgreSQL, ingest, classifier and gateway, in that
@@ -91,7 +96,8 @@ func StartDev(ctx context.Context, cfg DevConfig, l classifier.Labeler, logger *
 	}
 	gcfg := cfg.Gateway
 	gcfg.Topic = cfg.Topics.Classified
-	d.Gateway, err = StartGateway(ctx, GatewayConfig{Addr: cfg.GatewayAddr, Kafka: kc, Gateway: gcfg}, d.Registry, h, logger)
+	d.gatewayCfg, d.health, d.logger = GatewayConfig{Addr: cfg.GatewayAddr, Kafka: kc, Gateway: gcfg}, h, logger
+	d.Gateway, err = StartGateway(ctx, d.gatewayCfg, d.Registry, h, logger)
 	if err != nil {
 		return d, err
 	}
@@ -136,6 +142,35 @@ func (d *Dev) Stop(ctx context.Context) error {
 		errs = append(errs, d.PG.Stop())
 	}
 	return errors.Join(errs...)
+}
+
+// StopGateway stops the gateway alone, as a crash or a redeploy would:
+// open streams end and the port closes while ingest and the classifier go
+// on. StartGateway brings it back.
+func (d *Dev) StopGateway(ctx context.Context) error {
+	if d.Gateway == nil {
+		return errors.New("dev: gateway is not running")
+	}
+	// The next start listens where this one did, so clients reconnect to
+	// the same URL (port 0 would otherwise pick a new one).
+	d.gatewayCfg.Addr = d.Gateway.http.Addr()
+	err := d.Gateway.Stop(ctx)
+	d.Gateway = nil
+	return err
+}
+
+// StartGateway starts the gateway again after StopGateway, on the same
+// address, with the same configuration and metrics.
+func (d *Dev) StartGateway(ctx context.Context) error {
+	if d.Gateway != nil {
+		return errors.New("dev: gateway is already running")
+	}
+	g, err := StartGateway(ctx, d.gatewayCfg, d.Registry, d.health, d.logger)
+	if err != nil {
+		return err
+	}
+	d.Gateway = g
+	return nil
 }
 
 // ConfigError is a failure the user fixes by changing flags or installing
