@@ -17,7 +17,7 @@ type DecodeOptions struct {
 	Temperature float32
 	// Seed seeds the sampler.
 	Seed uint64
-	// JumpForward appends forced bytes (see ForcedTokens) without sampling,
+	// JumpForward appends forced bytes (see JumpTokens) without sampling,
 	// computing their keys and values in one Forward.
 	JumpForward bool
 	// MaxTokens stops generation early (0: the automaton's MaxBytes + 1,
@@ -74,8 +74,11 @@ func Decode(ctx context.Context, m *model.Model, prompt []int32, x *Index, opts 
 	if err != nil {
 		return res, fmt.Errorf("constrain: decode: prompt: %w", err)
 	}
-	pos := len(prompt)
 	st := x.Start()
+	// states[i] is the state before res.Tokens[i]; tokens from tailFrom on
+	// were sampled since the last jump and may be re-encoded by the next one.
+	var states []State
+	tailFrom := 0
 	for len(res.Tokens) < maxTok {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -87,8 +90,37 @@ func Decode(ctx context.Context, m *model.Model, prompt []int32, x *Index, opts 
 		var next []int32
 		if opts.JumpForward {
 			if f, ok := x.Forced(st); ok {
-				next, st = ForcedTokens(tok, x, st, f)
-				res.Forced += len(next)
+				// The tail reaches one token into the previous jump: its last
+				// token can merge with what was sampled since ('":"' + '"').
+				from := max(tailFrom-1, 0)
+				tailStart := st
+				if from < len(states) {
+					tailStart = states[from]
+				}
+				keep, ids, end := JumpTokens(tok, x, res.Tokens[from:], tailStart, f)
+				if len(ids) > 0 {
+					// Rewind the re-encoded part of the tail; its KV positions
+					// are overwritten by the forward below.
+					cut := from + keep
+					if cut < len(res.Tokens) {
+						st = states[cut]
+						res.Text = res.Text[:0]
+						for _, t := range res.Tokens[:cut] {
+							res.Text = tok.AppendPiece(res.Text, t)
+						}
+						res.Tokens, states = res.Tokens[:cut], states[:cut]
+					}
+					for _, t := range ids {
+						states = append(states, st)
+						st, _ = x.Next(st, t)
+					}
+					if st != end {
+						return res, fmt.Errorf("BUG: constrain: jump-forward ends in state %d, want %d", st, end)
+					}
+					next = ids
+					res.Forced += len(ids)
+					tailFrom = cut + len(ids)
+				}
 			}
 		}
 		if len(next) == 0 {
@@ -103,12 +135,14 @@ func Decode(ctx context.Context, m *model.Model, prompt []int32, x *Index, opts 
 				res.Complete = x.Accepting(st)
 				break
 			}
+			states = append(states, st)
 			var ok bool
 			if st, ok = x.Next(st, t); !ok {
 				return res, fmt.Errorf("BUG: constrain: masked token %d not allowed", t)
 			}
 			next = []int32{t}
 		}
+		pos := len(prompt) + len(res.Tokens)
 		for _, t := range next {
 			res.Tokens = append(res.Tokens, t)
 			res.Text = tok.AppendPiece(res.Text, t)
@@ -120,29 +154,14 @@ func Decode(ctx context.Context, m *model.Model, prompt []int32, x *Index, opts 
 		if logits, err = forward(next, pos); err != nil {
 			return res, fmt.Errorf("constrain: decode: %w", err)
 		}
-		pos += len(next)
 	}
 	return res, nil
 }
 
 // ForcedTokens turns the forced bytes at state s into tokens by encoding them
 // on their own, and returns the longest prefix of that encoding the index
-// allows, with the state after it.
-//
-// The subtlety: the tokenizer would not necessarily split the whole output
-// at the point where forced text begins or ends; encoding the whole text
-// could merge the last sampled bytes with the first forced ones (`"` + `:`
-// into `":`), or the last forced bytes with what the model samples next. We
-// encode the forced text separately and accept the mismatch at the two
-// boundaries: byte-level BPE pre-tokenizers (GPT-2, Llama 3, Qwen2) split
-// letters from punctuation, and JSON's forced runs begin and end at
-// punctuation or quotes, so inside a forced run the tokens are the canonical
-// ones, and at its edges the split usually coincides with the pre-tokenizer's.
-// SGLang instead re-tokenises the last sampled tokens together with the forced
-// text and rolls back the KV of the tokens that changed; that is more faithful
-// at the left edge and costs a rollback. A SentencePiece tokenizer that adds a
-// space prefix produces a first token that the automaton rejects; then the
-// allowed prefix is empty and the caller samples as usual.
+// allows, with the state after it. See JumpTokens for why this alone is not
+// what Decode uses.
 func ForcedTokens(tok *tokenizer.Tokenizer, x *Index, s State, forced []byte) ([]int32, State) {
 	ids := tok.Encode(string(forced), tokenizer.EncodeOptions{})
 	for i, id := range ids {
@@ -153,6 +172,68 @@ func ForcedTokens(tok *tokenizer.Tokenizer, x *Index, s State, forced []byte) ([
 		s = ns
 	}
 	return ids, s
+}
+
+// maxRetokenize bounds how many sampled tokens JumpTokens re-encodes.
+const maxRetokenize = 8
+
+// JumpTokens chooses the tokens of a jump-forward. tail are the last tokens
+// of the output (Decode passes those sampled since the previous jump and the
+// last token of that jump), which start in state tailStart; forced are the
+// bytes the automaton forces after them.
+//
+// The subtlety: encoding the forced text on its own is not how the tokenizer
+// would split the whole output. A forced run can begin inside a word — after
+// the model picks "i", an enum leaves "nfo" forced, where the whole text has
+// the single token "info" — or next to punctuation that merges with the
+// sampled bytes ('"' then '}' is '"}' in GPT-2's vocabulary). A model fed
+// "i" + "nfo" sees a token sequence it never saw in training. So, like
+// SGLang, JumpTokens re-encodes the tail together with the forced bytes and
+// keeps the tail's first keep tokens where the two agree; the caller drops
+// the rest of the tail (rewinding its KV positions) and appends ids. The
+// right edge of a forced run is fixed up by the next jump, whose tail starts
+// with the run's last token; what is sampled last before the end stays as
+// sampled.
+//
+// When the re-encoding is not allowed by the automaton (a SentencePiece
+// vocabulary adds a space prefix, for one), JumpTokens keeps the whole tail
+// and falls back to ForcedTokens; ids is empty when even that fails, and the
+// caller samples as usual.
+func JumpTokens(tok *tokenizer.Tokenizer, x *Index, tail []int32, tailStart State, forced []byte) (keep int, ids []int32, end State) {
+	if len(tail) > maxRetokenize {
+		for _, id := range tail[:len(tail)-maxRetokenize] {
+			tailStart, _ = x.Next(tailStart, id)
+		}
+		base := len(tail) - maxRetokenize
+		k, ids, end := JumpTokens(tok, x, tail[base:], tailStart, forced)
+		return base + k, ids, end
+	}
+	var text []byte
+	for _, id := range tail {
+		text = tok.AppendPiece(text, id)
+	}
+	text = append(text, forced...)
+	enc := tok.Encode(string(text), tokenizer.EncodeOptions{})
+	s := tailStart
+	ok := true
+	for _, id := range enc {
+		if s, ok = x.Next(s, id); !ok || x.IsEOS(id) {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		for keep < len(tail) && keep < len(enc) && tail[keep] == enc[keep] {
+			keep++
+		}
+		return keep, enc[keep:], s
+	}
+	s = tailStart
+	for _, id := range tail {
+		s, _ = x.Next(s, id)
+	}
+	ids, end = ForcedTokens(tok, x, s, forced)
+	return len(tail), ids, end
 }
 
 // sample picks a token from masked logits (-Inf = disallowed); -1 if none is
