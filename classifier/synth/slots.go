@@ -81,7 +81,9 @@ func init() {
 	})
 	add("eport", func(g *gen) string { return strconv.Itoa(32768 + g.r.IntN(28000)) })
 	add("pid", func(g *gen) string { return strconv.Itoa(100 + g.r.IntN(60000)) })
-	add("uid", func(g *gen) string { return g.pick([]string{"0", "33", "999", "1000", "1001", "1002", "2003", "65534"}) })
+	add("uid", func(g *gen) string {
+		return g.pick([]string{"0", "33", "999", "1000", "1001", "1002", "2003", "65534"})
+	})
 	add("n", func(g *gen) string { return strconv.Itoa(g.r.IntN(100)) })
 	add("count", func(g *gen) string { return strconv.Itoa(1 + g.r.IntN(5000)) })
 	add("id", func(g *gen) string { return strconv.Itoa(1 + g.r.IntN(999999)) })
@@ -105,7 +107,9 @@ func init() {
 	add("addr", func(g *gen) string { return fmt.Sprintf("0x%012x", g.r.Uint64()>>16) })
 	add("uuid", func(g *gen) string { return g.uuid() })
 	add("sha", func(g *gen) string { return fmt.Sprintf("%016x%016x", g.r.Uint64(), g.r.Uint64())[:12] })
-	add("cid", func(g *gen) string { return fmt.Sprintf("%016x%016x%016x%016x", g.r.Uint64(), g.r.Uint64(), g.r.Uint64(), g.r.Uint64()) })
+	add("cid", func(g *gen) string {
+		return fmt.Sprintf("%016x%016x%016x%016x", g.r.Uint64(), g.r.Uint64(), g.r.Uint64(), g.r.Uint64())
+	})
 	add("mac", func(g *gen) string {
 		return fmt.Sprintf("%02x:%02x:%02x:%02x:%02x:%02x", g.r.IntN(256), g.r.IntN(256), g.r.IntN(256), g.r.IntN(256), g.r.IntN(256), g.r.IntN(256))
 	})
@@ -145,7 +149,9 @@ func init() {
 	})
 	add("path", func(g *gen) string { return g.expand(g.pick(filePaths)) })
 	add("url", func(g *gen) string { return g.expand(g.pick(urlPaths)) })
-	add("method", func(g *gen) string { return g.pick([]string{"GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}) })
+	add("method", func(g *gen) string {
+		return g.pick([]string{"GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"})
+	})
 	add("version", func(g *gen) string { return fmt.Sprintf("%d.%d.%d", g.r.IntN(5), g.r.IntN(30), g.r.IntN(20)) })
 	add("email", func(g *gen) string { return g.pick(userNames) + "@" + g.pick(domains) })
 	add("partition", func(g *gen) string { return g.pick(topics) + "-" + strconv.Itoa(g.r.IntN(24)) })
@@ -160,7 +166,9 @@ func init() {
 	add("gofile", func(g *gen) string {
 		return g.pick([]string{"server.go", "handler.go", "worker.go", "main.go", "store.go", "client.go", "pool.go", "config.go"}) + ":" + strconv.Itoa(10+g.r.IntN(900))
 	})
-	add("sqlstate", func(g *gen) string { return g.pick([]string{"23505", "40001", "40P01", "42P01", "53300", "57014", "08006", "42601"}) })
+	add("sqlstate", func(g *gen) string {
+		return g.pick([]string{"23505", "40001", "40P01", "42P01", "53300", "57014", "08006", "42601"})
+	})
 	add("status2", func(g *gen) string { return g.pick([]string{"200", "200", "200", "201", "204", "206"}) })
 	add("status3", func(g *gen) string { return g.pick([]string{"301", "302", "304", "307"}) })
 	add("status4", func(g *gen) string { return g.pick([]string{"400", "404", "404", "405", "409", "410", "413", "422"}) })
@@ -180,12 +188,16 @@ func init() {
 	add("cmd", func(g *gen) string {
 		return g.pick([]string{"/usr/bin/systemctl restart nginx", "/usr/bin/apt-get update", "/bin/cat /var/log/auth.log", "/usr/bin/docker ps", "/bin/bash", "/usr/sbin/reboot", "/usr/bin/journalctl -u kubelet", "/usr/bin/vim /etc/hosts"})
 	})
-	add("winuser", func(g *gen) string { return strings.ToUpper(g.pick([]string{"corp", "acme", "ad"})) + `\` + g.pick(userNames) })
+	add("winuser", func(g *gen) string {
+		return strings.ToUpper(g.pick([]string{"corp", "acme", "ad"})) + `\` + g.pick(userNames)
+	})
 	add("eventid", func(g *gen) string { return strconv.Itoa(1000 + g.r.IntN(9000)) })
 	add("key", func(g *gen) string {
 		return g.pick([]string{"max_connections", "listen_port", "log_level", "timeout", "replicas", "cache.size", "db.url", "tls.cert_file", "worker_processes", "retention.ms"})
 	})
-	add("sig", func(g *gen) string { return g.pick([]string{"SIGTERM", "SIGKILL", "SIGSEGV", "SIGHUP", "SIGINT", "SIGABRT"}) })
+	add("sig", func(g *gen) string {
+		return g.pick([]string{"SIGTERM", "SIGKILL", "SIGSEGV", "SIGHUP", "SIGINT", "SIGABRT"})
+	})
 	add("keyfp", func(g *gen) string {
 		const b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 		b := make([]byte, 43)

@@ -171,12 +171,12 @@ func (g *gen) next() Example {
 	cells := r.cells[cat]
 	total := 0.0
 	for _, c := range cells {
-		total += severityWeight[c.sev]
+		total += c.weight
 	}
 	x := g.r.Float64() * total
 	cell := cells[len(cells)-1]
 	for _, c := range cells {
-		if x -= severityWeight[c.sev]; x < 0 {
+		if x -= c.weight; x < 0 {
 			cell = c
 			break
 		}
@@ -187,9 +187,15 @@ func (g *gen) next() Example {
 
 // cell is the templates of one (category, severity) pair.
 type cell struct {
-	sev   string
-	tmpls []*tmplRef
+	sev    string
+	weight float64
+	tmpls  []*tmplRef
 }
+
+// fullCell is the number of templates from which a cell gets its severity's
+// whole weight; thinner cells get proportionally less, so a cell of one
+// template does not repeat that template thousands of times.
+const fullCell = 6
 
 type reg struct {
 	systems []*system
@@ -225,7 +231,8 @@ var registry = sync.OnceValue(func() *reg {
 				}
 			}
 			if len(ts) > 0 {
-				r.cells[c.Name] = append(r.cells[c.Name], cell{sev, ts})
+				w := severityWeight[sev] * min(1, float64(len(ts))/fullCell)
+				r.cells[c.Name] = append(r.cells[c.Name], cell{sev, w, ts})
 			}
 		}
 		if len(r.cells[c.Name]) == 0 {

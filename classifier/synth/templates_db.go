@@ -51,6 +51,7 @@ func init() {
 			t("info", "database", "redo done at {lsn} system usage: CPU: user: {0-9}.{10-99} s, system: 0.{10-99} s, elapsed: {0-99}.{10-99} s"),
 			t("info", "config", "parameter \"{work_mem|max_connections|shared_buffers|log_min_duration_statement}\" changed to \"{4MB|200|2GB|500}\""),
 			t("info", "config", "received SIGHUP, reloading configuration files"),
+			t("info", "resource", "temporary file: path \"base/pgsql_tmp/pgsql_tmp{pid}.{0-9}\", size {bytes}").lv("LOG"),
 			t("warning", "resource", "checkpoints are occurring too frequently ({2-29} seconds apart)"),
 			t("warning", "database", "there is no transaction in progress"),
 			t("warning", "database", "could not send data to client: Broken pipe"),

@@ -61,6 +61,7 @@ func init() {
 			tc("debug", "network", "org.apache.hadoop.ipc.Client|ipc.Client", "IPC Client ({count}) connection to {host}/{ip}:8020 from {user}: closed"),
 			tc("debug", "storage", "org.apache.hadoop.hdfs.DFSClient|hdfs.DFSClient", "Connecting to datanode {ip}:50010"),
 			tc("debug", "scheduler", cs, "Skipping scheduling since node {host}:45454 is reserved by application {appid}"),
+			tc("critical", "scheduler", "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager|resourcemanager.ResourceManager", "Error in handling event type {NODE_UPDATE|APP_ATTEMPT_REMOVED|CONTAINER_EXPIRED} to the scheduler"),
 		},
 	})
 

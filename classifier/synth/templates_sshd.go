@@ -51,6 +51,8 @@ func init() {
 			t("debug", "system", "debug1: sshd version OpenSSH_{8.9p1|9.6p1|9.2p1}, OpenSSL {3.0.13|3.0.2} 30 Jan 2024"),
 			t("debug", "config", "debug2: load_server_config: filename /etc/ssh/sshd_config"),
 			t("debug", "network", "debug1: KEX done [preauth]"),
+			t("debug", "system", "debug1: Forked child {pid}."),
+			t("debug", "auth", "debug1: PAM: establishing credentials"),
 			// Old PAM stacks named the module in the tag: "sshd(pam_unix)[pid]:".
 			tc("warning", "auth", "sshd(pam_unix)", "bad username [{user}]"),
 			tc("warning", "auth", "sshd(pam_unix)", "{1-5} more authentication failures; rhost={pubip} user={user}"),

@@ -56,6 +56,8 @@ func init() {
 			tc("info", "database", "MSSQLSERVER", "Recovery is complete. This is an informational message only. No user action is required.").tg("3408"),
 			tc("critical", "storage", "volmgr", "Crash dump initialization failed!").tg("46"),
 			tc("debug", "system", "Microsoft-Windows-Kernel-General", "The system time has changed to 2024-0{1-9}-1{0-9}T1{0-9}:00:00.{100000000-999999999}Z from 2024-0{1-9}-1{0-9}T1{0-9}:00:00.{100000000-999999999}Z. Change Reason: System time synchronized with the hardware clock.").tg("1"),
+			tc("debug", "system", "Microsoft-Windows-Kernel-Boot", "The boot type was 0x{0|1|2}.").tg("27"),
+			tc("debug", "hardware", "Microsoft-Windows-Kernel-PnP", "Device PCI\\VEN_{8086|10DE|15B3}&DEV_{1000-9999}&SUBSYS_{10000000-99999999}&REV_0{1-9}\\{3|4}&{hex}&0&00E0 was configured.").tg("400"),
 			tc("debug", "network", "Microsoft-Windows-WLAN-AutoConfig", "WLAN AutoConfig service started a connection to a wireless network. Network Adapter: Intel(R) Wi-Fi 6 AX201 160MHz Interface GUID: ⟨{uuid}⟩").tg("8000"),
 		},
 	})
