@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/logsift/logsift/inference v0.0.0-00010101000000-000000000000
 	github.com/logsift/logsift/platform v0.0.0-00010101000000-000000000000
 	github.com/logsift/logsift/schemas v0.0.0-00010101000000-000000000000
 	github.com/prometheus/client_golang v1.25.0
@@ -17,7 +18,6 @@ require (
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/klauspost/compress v1.20.3 // indirect
-	github.com/logsift/logsift/inference v0.0.0-00010101000000-000000000000
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/pierrec/lz4/v4 v4.1.33 // indirect
 	github.com/prometheus/client_model v0.6.3 // indirect
@@ -34,8 +34,7 @@ require (
 )
 
 replace (
+	github.com/logsift/logsift/inference => ../inference
 	github.com/logsift/logsift/platform => ../platform
 	github.com/logsift/logsift/schemas => ../schemas
 )
-
-replace github.com/logsift/logsift/inference => ../inference
