@@ -24,12 +24,14 @@ func BenchmarkTrain(b *testing.B) {
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
 			var v *Vocab
+			cpu0 := cpuTime()
 			for b.Loop() {
 				var err error
 				if v, err = Train(context.Background(), slices.Values(lines), opts); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 			b.ReportMetric(float64(len(v.Tokens)), "tokens")
 			b.ReportMetric(float64(v.Words), "words")
 		})
