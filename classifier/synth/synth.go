@@ -247,10 +247,13 @@ var allSystems []*system
 
 func register(s *system) { allSystems = append(allSystems, s) }
 
-// componentLabel is the component label for a name as the line spells it:
-// the name itself, or, past the schema's limit, its longest tail that starts
-// after a '.', '/' or '$' and fits.
-func componentLabel(name string) string {
+// ComponentLabel is the component label for a name as the line spells it:
+// the name itself, or, past the schema's limit of 48 characters, its longest
+// tail that starts after a '.', '/' or '$' and fits
+// ("org.apache.hadoop.yarn.server.nodemanager.containermanager.monitor.ContainersMonitorImpl"
+// → "containermanager.monitor.ContainersMonitorImpl"). An evaluation against
+// labels that keep longer names should apply it to them too.
+func ComponentLabel(name string) string {
 	if len(name) <= schemas.MaxComponentLen {
 		return name
 	}

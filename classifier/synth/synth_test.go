@@ -71,8 +71,8 @@ func TestLabelsAndComponents(t *testing.T) {
 func TestComponentLabel(t *testing.T) {
 	f := func(in, want string) {
 		t.Helper()
-		if got := componentLabel(in); got != want {
-			t.Fatalf("componentLabel(%q) = %q, want %q", in, got, want)
+		if got := ComponentLabel(in); got != want {
+			t.Fatalf("ComponentLabel(%q) = %q, want %q", in, got, want)
 		}
 	}
 	f("", "")

@@ -165,7 +165,7 @@ func (g *gen) render(t *tmplRef) Example {
 		l.level = g.pick(t.sys.levels[t.sev])
 	}
 	raw := t.sys.format(g, l)
-	comp := componentLabel(l.comp)
+	comp := ComponentLabel(l.comp)
 	if !strings.Contains(raw, comp) {
 		panic(fmt.Sprintf("BUG: synth: %s: component %q not in line %q", t.id, comp, raw))
 	}

@@ -40,9 +40,12 @@ func init() {
 	}
 	req := `client: {ip}, server: {fqdn}, request: "{method} {url} HTTP/1.1"`
 	up := `, upstream: "http://{ip}:{8080|3000|9000}{url}", host: "{fqdn}"`
+	nginxLevels := map[string][]string{
+		"debug": {"debug"}, "info": {"info", "notice"}, "warning": {"warn"}, "error": {"error"}, "critical": {"crit", "alert", "emerg"},
+	}
 	register(&system{
 		name:   "nginx-error",
-		levels: apacheLevels,
+		levels: nginxLevels,
 		format: nginxErr,
 		tmpls: []tmpl{
 			t("error", "network", "*{count} connect() failed (111: Connection refused) while connecting to upstream, "+req+up),
