@@ -16,7 +16,7 @@ func init() {
 			t("info", "system", "({user}) RELOAD (crontabs/{user})"),
 			t("info", "system", "({user}) REPLACE ({user})"),
 			t("warning", "system", "({user}) MAIL (mailed {1-400} bytes of output but got status 0x{0001|00ff|004b} from MTA)"),
-			t("warning", "config", "({user}) ERROR (Syntax error, this crontab file will be ignored)"),
+			t("error", "config", "({user}) ERROR (Syntax error, this crontab file will be ignored)"),
 			t("warning", "config", "(*system*{backup|certbot|}) WRONG FILE OWNER (/etc/cron.d/{backup|certbot|sysstat})"),
 			t("error", "system", "({user}) ERROR (getpwnam() failed)"),
 			t("error", "auth", "({user}) FAILED to authorize user with PAM (Authentication token is no longer valid; new one required)"),

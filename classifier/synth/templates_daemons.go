@@ -24,7 +24,8 @@ func init() {
 			tc("info", "application", "postfix/qmgr", "{hex}: from=<{email}>, size={1000-90000}, nrcpt=1 (queue active)"),
 			tc("warning", "storage", "postfix/cleanup", "warning: {hex}: write queue file: No space left on device"),
 			tc("critical", "config", "postfix/smtpd", "fatal: in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify at least one working instance of: reject_unauth_destination, defer_unauth_destination, reject, defer, defer_if_permit or check_relay_domains"),
-			tc("error", "config", "postfix/master", "fatal: open lock file /var/lib/postfix/master.lock: cannot open file: Permission denied"),
+			// A file permission refusal is auth, as in the Loghub labels.
+			tc("critical", "auth", "postfix/master", "fatal: open lock file /var/lib/postfix/master.lock: cannot open file: Permission denied"),
 			tc("info", "auth", "dovecot", "imap-login: Login: user=<{user}>, method=PLAIN, rip={ip}, lip={ip}, mpid={pid}, TLS, session=<{hex}>"),
 			tc("warning", "auth", "dovecot", "auth: pam({user},{pubip},<{hex}>): pam_authenticate() failed: Authentication failure (Password mismatch?)"),
 			tc("warning", "auth", "dovecot", "imap-login: Disconnected: Too many invalid commands (auth failed, {1-9} attempts in {1-90} secs): user=<{user}>, method=PLAIN, rip={pubip}"),

@@ -55,7 +55,7 @@ func init() {
 			t("warning", "resource", "checkpoints are occurring too frequently ({2-29} seconds apart)"),
 			t("warning", "database", "there is no transaction in progress"),
 			t("warning", "database", "could not send data to client: Broken pipe"),
-			t("warning", "resource", "autovacuum: found orphan temp table \"pg_temp_{1-99}\".\"{table}_tmp\" in database \"{db}\""),
+			t("info", "database", "autovacuum: found orphan temp table \"pg_temp_{1-99}\".\"{table}_tmp\" in database \"{db}\"").lv("LOG"),
 			t("warning", "config", "parameter \"{max_wal_size|shared_buffers}\" cannot be changed without restarting the server"),
 			// Slow statements over log_min_duration_statement are performance
 			// reports (resource), logged at LOG: info.

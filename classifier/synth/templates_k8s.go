@@ -33,7 +33,7 @@ func init() {
 			t("error", "network", `"Unable to register node with API server" err="Post \"https://{ip}:6443/api/v1/nodes\": dial tcp {ip}:6443: connect: connection refused" node="{host}"`),
 			t("error", "auth", `"Unable to authenticate the request" err="[invalid bearer token, service account token has expired]"`),
 			t("critical", "config", `"Failed to run kubelet" err="failed to run Kubelet: misconfiguration: kubelet cgroup driver: \"cgroupfs\" is different from docker cgroup driver: \"systemd\""`),
-			t("critical", "resource", `"Failed to start ContainerManager" err="system validation failed - Following Cgroup subsystem not mounted: [memory]"`),
+			t("critical", "system", `"Failed to start ContainerManager" err="system validation failed - Following Cgroup subsystem not mounted: [memory]"`),
 		},
 	})
 	register(&system{

@@ -39,7 +39,7 @@ func init() {
 			t("error", "storage", "[{10-9999}.{100000-999999}] Buffer I/O error on dev {disk}, logical block {sector}, async page read"),
 			t("critical", "storage", "[{10-9999}.{100000-999999}] EXT4-fs ({disk}): Remounting filesystem read-only"),
 			t("warning", "storage", "[{10-9999}.{100000-999999}] XFS ({disk}): Metadata corruption detected at xfs_buf_ioend+0x{hex}, xfs_inode block 0x{hex}"),
-			t("error", "hardware", "[{10-9999}.{100000-999999}] ata{1-8}.00: failed command: READ FPDMA QUEUED"),
+			t("error", "storage", "[{10-9999}.{100000-999999}] ata{1-8}.00: failed command: READ FPDMA QUEUED"),
 			t("error", "hardware", "[{10-9999}.{100000-999999}] {e1000e|igb} {0000:00:1f.6|0000:3b:00.0}: {iface}: Detected Hardware Unit Hang"),
 			t("warning", "hardware", "[{10-9999}.{100000-999999}] CPU{cpu}: Core temperature above threshold, cpu clock throttled (total events = {count})"),
 			t("info", "hardware", "[{10-9999}.{100000-999999}] CPU{cpu}: Core temperature/speed normal"),

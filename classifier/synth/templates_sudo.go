@@ -16,7 +16,7 @@ func init() {
 			t("warning", "auth", "{user} : command not allowed ; TTY={tty} ; PWD=/tmp ; USER=root ; COMMAND={cmd}"),
 			t("warning", "network", "unable to resolve host {host}: Name or service not known"),
 			t("error", "config", "/etc/sudoers.d/{90-cloud-init-users|ops|deploy}:{1-40}:{1-30}: syntax error"),
-			t("error", "config", "unable to open /etc/sudoers: Permission denied"),
+			t("error", "auth", "unable to open /etc/sudoers: Permission denied"),
 			t("critical", "config", "/etc/sudoers is world writable"),
 			tc("info", "auth", "su", "(to {user}) root on {tty}"),
 			tc("info", "auth", "su", "pam_unix(su:session): session opened for user {user}(uid={uid}) by root(uid=0)"),
