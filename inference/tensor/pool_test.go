@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestPoolParallelCoversEachIndexOnce(t *testing.T) {
@@ -108,5 +109,24 @@ func TestPoolRunDynamicCoversEachIndexOnce(t *testing.T) {
 			}
 		}
 		p.Close()
+	}
+}
+
+// TestPoolWakeAfterPark lets the workers park between jobs (longer gaps than
+// spinWait) and checks that every job still runs completely: the wake-up
+// hand-off between a parking worker and a publishing caller loses nothing.
+func TestPoolWakeAfterPark(t *testing.T) {
+	p := NewPool(3)
+	defer p.Close()
+	for iter := 0; iter < 20; iter++ {
+		if iter%4 == 0 {
+			time.Sleep(2 * spinWait)
+		}
+		var c atomic.Int32
+		p.Parallel(3, func(lo, hi int) { c.Add(int32(hi - lo)) })
+		p.runDynamic(10, 1, func(_, lo, hi int) { c.Add(int32(hi - lo)) })
+		if c.Load() != 13 {
+			t.Fatalf("iter %d: covered %d of 13", iter, c.Load())
+		}
 	}
 }

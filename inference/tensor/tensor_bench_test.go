@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // BenchmarkMatMul reports GFLOP/s (2·rows·cols·n per call) for the shapes of
@@ -65,4 +66,25 @@ func BenchmarkFP32ToFP16(b *testing.B) {
 		}
 	}
 	_ = sink
+}
+
+// BenchmarkParallelGap measures a Parallel call that follows some serial
+// work, as between the matmuls of a decode step: the gap lets idle workers
+// go back to waiting, so the call pays for waking them. ns/op includes the
+// gap; wake-ns/op subtracts it.
+func BenchmarkParallelGap(b *testing.B) {
+	for _, gap := range []time.Duration{2 * time.Microsecond, 20 * time.Microsecond, 1 * time.Millisecond} {
+		b.Run(gap.String(), func(b *testing.B) {
+			p := NewPool(2)
+			defer p.Close()
+			fn := func(lo, hi int) {}
+			b.ReportAllocs()
+			for b.Loop() {
+				for t0 := time.Now(); time.Since(t0) < gap; {
+				}
+				p.Parallel(2, fn)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)-float64(gap.Nanoseconds()), "wake-ns/op")
+		})
+	}
 }
