@@ -52,3 +52,11 @@ func dotF32FMA(a, b *float32, n int) float32
 //
 //go:noescape
 func gemmF32x4x3(w *float32, ws int, x *float32, xs int, k int, out *[12]float32)
+
+// quantQ8Blocks is the body of quantizeAct for nb blocks of x, written to
+// int8 values: per block amax[b] = max|x|, id = 127/amax (0 if amax is 0),
+// q = round-half-even(x·id) and sum[b] = Σq. The caller derives the fp16
+// scale from amax.
+//
+//go:noescape
+func quantQ8Blocks(x *float32, nb int, q *int8, sum *int32, amax *float32)

@@ -428,3 +428,91 @@ g43loop:
 	VMOVUPS X8, 32(AX)
 	VZEROUPPER
 	RET
+
+// vpermd indices that undo the lane interleaving of vpackssdw+vpacksswb.
+DATA packPerm<>+0(SB)/4, $0
+DATA packPerm<>+4(SB)/4, $4
+DATA packPerm<>+8(SB)/4, $1
+DATA packPerm<>+12(SB)/4, $5
+DATA packPerm<>+16(SB)/4, $2
+DATA packPerm<>+20(SB)/4, $6
+DATA packPerm<>+24(SB)/4, $3
+DATA packPerm<>+28(SB)/4, $7
+GLOBL packPerm<>(SB), RODATA|NOPTR, $32
+
+// func quantQ8Blocks(x *float32, nb int, q *int8, sum *int32, amax *float32)
+TEXT ·quantQ8Blocks(SB), NOSPLIT, $0-40
+	MOVQ x+0(FP), SI
+	MOVQ nb+8(FP), CX
+	MOVQ q+16(FP), DI
+	MOVQ sum+24(FP), R8
+	MOVQ amax+32(FP), R9
+	MOVL $0x7fffffff, AX
+	VMOVD AX, X15
+	VPBROADCASTD X15, Y15 // abs mask
+	MOVL $0x42fe0000, AX  // 127.0
+	VMOVD AX, X14
+	VMOVDQU packPerm<>(SB), Y13
+
+qloop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VANDPS Y15, Y0, Y4
+	VANDPS Y15, Y1, Y5
+	VMAXPS Y5, Y4, Y4
+	VANDPS Y15, Y2, Y5
+	VANDPS Y15, Y3, Y6
+	VMAXPS Y6, Y5, Y5
+	VMAXPS Y5, Y4, Y4
+	VEXTRACTF128 $1, Y4, X5
+	VMAXPS X5, X4, X4
+	VMOVHLPS X4, X4, X5
+	VMAXPS X5, X4, X4
+	VPSHUFD $1, X4, X5
+	VMAXSS X5, X4, X4
+	VMOVSS X4, (R9)
+
+	// id = 127/amax, or 0 when amax is 0
+	VDIVSS X4, X14, X6
+	VXORPS X7, X7, X7
+	VCMPSS $4, X7, X4, X7 // amax != 0
+	VANDPS X7, X6, X6
+	VBROADCASTSS X6, Y6
+
+	// round half to even (the default MXCSR mode) to int32
+	VMULPS Y6, Y0, Y0
+	VMULPS Y6, Y1, Y1
+	VMULPS Y6, Y2, Y2
+	VMULPS Y6, Y3, Y3
+	VCVTPS2DQ Y0, Y0
+	VCVTPS2DQ Y1, Y1
+	VCVTPS2DQ Y2, Y2
+	VCVTPS2DQ Y3, Y3
+
+	VPADDD Y1, Y0, Y4
+	VPADDD Y3, Y2, Y5
+	VPADDD Y5, Y4, Y4
+	VEXTRACTI128 $1, Y4, X5
+	VPADDD X5, X4, X4
+	VPSHUFD $0x4e, X4, X5
+	VPADDD X5, X4, X4
+	VPSHUFD $0xb1, X4, X5
+	VPADDD X5, X4, X4
+	VMOVD X4, (R8)
+
+	VPACKSSDW Y1, Y0, Y0
+	VPACKSSDW Y3, Y2, Y2
+	VPACKSSWB Y2, Y0, Y0
+	VPERMD Y0, Y13, Y0
+	VMOVDQU Y0, (DI)
+
+	ADDQ $128, SI
+	ADDQ $32, DI
+	ADDQ $4, R8
+	ADDQ $4, R9
+	DECQ CX
+	JNZ qloop
+	VZEROUPPER
+	RET

@@ -27,3 +27,7 @@ func dotF32FMA(a, b *float32, n int) float32 { panic("BUG: tensor: no assembly k
 func gemmF32x4x3(w *float32, ws int, x *float32, xs int, k int, out *[12]float32) {
 	panic("BUG: tensor: no assembly kernels")
 }
+
+func quantQ8Blocks(x *float32, nb int, q *int8, sum *int32, amax *float32) {
+	panic("BUG: tensor: no assembly kernels")
+}

@@ -80,11 +80,13 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 			}
 		}
 	case Q8_0, Q4_0:
+		if s.useAsm {
+			s.prepareAsm(x[:n*cols], n, cols)
+			break
+		}
 		s.act.resize(n * cols)
 		quantizeAct(x[:n*cols], &s.act)
-		if s.useAsm {
-			s.prepareAsm(n, cols)
-		} else if g := n / 3; g > 0 {
+		if g := n / 3; g > 0 {
 			if cap(s.xp) < g*cols {
 				s.xp = make([]int64, g*cols)
 			}

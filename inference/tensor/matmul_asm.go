@@ -27,15 +27,25 @@ type asmAct struct {
 	g4s  []int32   // per group: [nb][4] block sums
 }
 
-func (s *matmulState) prepareAsm(n, cols int) {
+// prepareAsm quantises the n vectors of x as quantizeAct does, straight to
+// int8 (quantQ8Blocks), and interleaves the groups of four.
+func (s *matmulState) prepareAsm(xf []float32, n, cols int) {
 	a, x := &s.act, &s.asm
 	nb := cols / QK
 	if cap(x.act8) < n*cols {
 		x.act8 = make([]int8, n*cols)
 	}
 	x.act8 = x.act8[:n*cols]
-	for i, v := range a.q {
-		x.act8[i] = int8(v)
+	if cap(a.d) < n*nb {
+		a.d = make([]float32, n*nb)
+		a.sum = make([]int32, n*nb)
+	}
+	a.d, a.sum = a.d[:n*nb], a.sum[:n*nb]
+	if n*nb > 0 {
+		quantQ8Blocks(&xf[0], n*nb, &x.act8[0], &a.sum[0], &a.d[0])
+	}
+	for b, amax := range a.d {
+		a.d[b] = fp16Table[FP32ToFP16(amax/127)]
 	}
 	g := n / 4
 	if cap(x.g4q) < g*4*cols {

@@ -117,5 +117,17 @@ func Scale(x []float32, s float32) {
 }
 
 // Dot is Σ a[i]·b[i] over len(a) elements (b must be at least as long),
-// accumulated in float32 with four partial sums.
-func Dot(a, b []float32) float32 { return dotF32(a, b) }
+// accumulated in float32 with several partial sums (FMA where the CPU has
+// it), so it differs from a sequential sum by rounding only.
+func Dot(a, b []float32) float32 {
+	n8 := len(a) &^ 7
+	if !useAsm || n8 == 0 {
+		return dotF32(a, b)
+	}
+	b = b[:len(a)]
+	s := dotF32FMA(&a[0], &b[0], n8)
+	for i := n8; i < len(a); i++ {
+		s += a[i] * b[i]
+	}
+	return s
+}

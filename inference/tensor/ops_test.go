@@ -129,9 +129,11 @@ func TestSoftmax(t *testing.T) {
 	Softmax(nil)
 }
 
-func TestSiLUAndElementwise(t *testing.T) {
+func TestSiLUAndElementwise(t *testing.T) { kernelPaths(t, testSiLUAndElementwise) }
+
+func testSiLUAndElementwise(t *testing.T) {
 	r := rand.New(rand.NewPCG(27, 28))
-	for _, n := range []int{0, 1, 3, 17, 33} {
+	for _, n := range []int{0, 1, 3, 8, 17, 33, 64, 100} {
 		a := randVec(r, n, 4)
 		b := randVec(r, n, 4)
 		s := append([]float32(nil), a...)
