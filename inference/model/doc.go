@@ -8,8 +8,11 @@
 // want-logits) entries that may mix several sequences and both prompt and
 // generated tokens: every projection of the batch is one matrix×matrix product,
 // while attention runs per token over the positions its sequence already holds
-// in a KV store. The KV store is a small interface so that the paged cache and
-// scheduler built on top can replace the contiguous Cache defined here.
+// in a KV store. The KV store is a small interface: the contiguous Cache
+// defined here (tests, conformance) or the paged cache of package kvcache,
+// which also implements Paged; over a Paged store attention reads keys and
+// values block by block with an online softmax (attendBlocks) and never
+// builds a score row longer than a block.
 //
 // The arithmetic follows llama.cpp's CPU backend closely enough to reproduce its
 // logits within the tolerances of the conformance suite (shared/conformance,

@@ -11,7 +11,8 @@ import (
 	"github.com/logsift/logsift/inference/model"
 )
 
-const benchUsage = "--model M [--threads T] [--kv-type f32|f16] [--pp 128] [--tg 64] [--reps 3] [--format json|text]"
+const benchUsage = "--model M [--threads T] [--kv-type f32|f16] [--pp 128] [--tg 64] [--reps 3] [--format json|text]\n" +
+	"       bench --model M --concurrency C --prompt-tokens P --gen-tokens G [--shared-prefix N] [--requests R] [--kv-mib 256] [--no-prefix-cache] [--threads T] [--format json|text]"
 
 type benchResult struct {
 	Model        string    `json:"model"`
@@ -47,11 +48,32 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reps := fs.Int("reps", 3, "repetitions (the median is reported)")
 	seed := fs.Uint64("seed", 1, "seed of the random token ids")
 	format := fs.String("format", "json", "output format: json or text")
+	var so serveOptions
+	fs.IntVar(&so.concurrency, "concurrency", 0, "serving mode: requests in flight through the engine (0 = the pp/tg kernel benchmark)")
+	fs.IntVar(&so.promptTokens, "prompt-tokens", 64, "serving mode: prompt tokens per request")
+	fs.IntVar(&so.genTokens, "gen-tokens", 16, "serving mode: tokens generated per request")
+	fs.IntVar(&so.sharedPrefix, "shared-prefix", 0, "serving mode: leading prompt tokens shared by all requests (cached by an untimed warm-up request)")
+	fs.IntVar(&so.requests, "requests", 0, "serving mode: number of requests (0 = 4 × concurrency)")
+	fs.IntVar(&so.kvMiB, "kv-mib", 256, "serving mode: KV cache memory in MiB")
+	fs.BoolVar(&so.noPrefixCache, "no-prefix-cache", false, "serving mode: disable prefix reuse")
 	if err := parse(fs, benchUsage, args, stdout); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
 		return err
+	}
+	if so.concurrency != 0 {
+		if *path == "" {
+			return usagef("--model is required")
+		}
+		if *threads < 0 {
+			return usagef("--threads %d must not be negative", *threads)
+		}
+		if err := checkFormat(*format, "json", "text"); err != nil {
+			return err
+		}
+		so.model, so.threads, so.seed, so.format = *path, *threads, *seed, *format
+		return runServeBench(ctx, so, stdout)
 	}
 	switch {
 	case *path == "":

@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
-	"slices"
 
+	"github.com/logsift/logsift/inference/engine"
 	"github.com/logsift/logsift/inference/model"
+	"github.com/logsift/logsift/inference/sample"
 	"github.com/logsift/logsift/inference/tokenizer"
 )
 
-const generateUsage = "--model M --prompt T [--no-bos] [--special] [--max-tokens N] [--temperature 0] [--seed S] [--top-logprobs K] [--threads T] [--kv-type f32|f16] [--format json|text]"
+const generateUsage = "--model M --prompt T [--no-bos] [--special] [--max-tokens N] [--temperature 0] [--top-k 0] [--top-p 1] [--min-p 0] [--seed S] [--top-logprobs K] [--threads T] [--kv-type f32|f16] [--format json|text]"
 
 // tokenLogprob is one entry of a step's top log-probabilities.
 type tokenLogprob struct {
@@ -36,8 +36,11 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	special := fs.Bool("special", false, "parse special-token text in the prompt into control tokens")
 	maxTokens := fs.Int("max-tokens", 16, "maximum number of tokens to generate")
 	temp := fs.Float64("temperature", 0, "0 = greedy (argmax, ties to the lowest id); > 0 samples from softmax(logits/T)")
+	topK := fs.Int("top-k", 0, "sample only from the K most likely tokens (0 = off)")
+	topP := fs.Float64("top-p", 1, "sample only from the most likely tokens whose probability reaches P (1 = off)")
+	minP := fs.Float64("min-p", 0, "sample only tokens at least P times as likely as the most likely (0 = off)")
 	seed := fs.Uint64("seed", 0, "sampling seed (temperature > 0)")
-	topK := fs.Int("top-logprobs", 0, "report the K most likely tokens of every step with their log-probabilities")
+	topLP := fs.Int("top-logprobs", 0, "report the K most likely tokens of every step with their log-probabilities")
 	threads := fs.Int("threads", 0, "threads (0 = one per CPU)")
 	kvType := fs.String("kv-type", "f32", "KV cache precision: f32 or f16 (llama.cpp's default)")
 	format := fs.String("format", "json", "output format: json or text")
@@ -55,7 +58,13 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	case *temp < 0 || math.IsNaN(*temp) || math.IsInf(*temp, 0):
 		return usagef("--temperature %g must be a finite number >= 0", *temp)
 	case *topK < 0:
-		return usagef("--top-logprobs %d must not be negative", *topK)
+		return usagef("--top-k %d must not be negative", *topK)
+	case !(*topP >= 0 && *topP <= 1):
+		return usagef("--top-p %g must be in [0, 1]", *topP)
+	case !(*minP >= 0 && *minP <= 1):
+		return usagef("--min-p %g must be in [0, 1]", *minP)
+	case *topLP < 0:
+		return usagef("--top-logprobs %d must not be negative", *topLP)
 	case *threads < 0:
 		return usagef("--threads %d must not be negative", *threads)
 	}
@@ -73,7 +82,8 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	defer m.Close()
 	tok := m.Tokenizer()
 	ids := tok.Encode(*prompt, tokenizer.EncodeOptions{AddSpecial: !*noBOS, ParseSpecial: *special})
-	res, err := generate(ctx, m, ids, genOptions{maxTokens: *maxTokens, temperature: *temp, seed: *seed, topK: *topK})
+	res, err := generate(ctx, m, ids, genOptions{maxTokens: *maxTokens, topLogprobs: *topLP, sampling: sample.Params{
+		Temperature: float32(*temp), TopK: *topK, TopP: float32(*topP), MinP: float32(*minP), Seed: *seed}})
 	if err != nil {
 		return err
 	}
@@ -86,18 +96,19 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 type genOptions struct {
 	maxTokens   int
-	temperature float64
-	seed        uint64
-	topK        int
+	topLogprobs int
+	sampling    sample.Params
 }
 
-// generate runs the prompt as batches of up to MaxBatch tokens, then one
-// token per step until maxTokens or an end-of-generation token (EOS, EOT,
-// <|im_end|>, ... as the tokenizer derives them), which is kept as the last
-// token, as llama.cpp reports it.
+// generate runs one request through the serving engine (paged KV cache,
+// prompt prefilled in chunks of up to MaxBatch tokens), until maxTokens or
+// an end-of-generation token (EOS, EOT, <|im_end|>, ... as the tokenizer
+// derives them), which is kept as the last token, as llama.cpp reports it.
+// With an F16 KV type the engine's block attention does not round the
+// attention weights to F16 as ggml does (see package model), so F16 runs
+// differ from llama.cpp's by that rounding.
 func generate(ctx context.Context, m *model.Model, prompt []int32, o genOptions) (*generateResult, error) {
 	cfg := m.Config()
-	tok := m.Tokenizer()
 	res := &generateResult{PromptTokens: prompt, Tokens: []int32{}, TopLogprobs: [][]tokenLogprob{}, Stop: "limit"}
 	if prompt == nil {
 		res.PromptTokens = []int32{}
@@ -112,95 +123,34 @@ func generate(ctx context.Context, m *model.Model, prompt []int32, o genOptions)
 	if o.maxTokens == 0 {
 		return res, nil
 	}
-	cache := m.NewCache(1, total)
-	var b model.Batch
-	var logits []float32
-	var err error
-	for start := 0; start < len(prompt); start += m.MaxBatch() {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		end := min(start+m.MaxBatch(), len(prompt))
-		b.Reset()
-		for i := start; i < end; i++ {
-			b.Add(prompt[i], i, 0, i == len(prompt)-1)
-		}
-		if logits, err = m.Forward(&b, cache); err != nil {
-			return nil, err
-		}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	rng := rand.New(rand.NewPCG(o.seed, 0x9e3779b97f4a7c15))
-	lp := make([]float64, cfg.NVocab)
-	for pos := len(prompt); ; pos++ {
-		logSoftmax(lp, logits)
-		if o.topK > 0 {
-			res.TopLogprobs = append(res.TopLogprobs, topLogprobs(lp, o.topK))
-		}
-		var next int32
-		if o.temperature == 0 {
-			next = argmax(logits)
-		} else {
-			next = sample(rng, logits, o.temperature)
-		}
-		res.Tokens = append(res.Tokens, next)
-		if tok.IsEOG(next) {
-			res.Stop = "eog"
-			break
-		}
-		if len(res.Tokens) == o.maxTokens {
-			break
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b.Reset()
-		b.Add(next, pos, 0, true)
-		if logits, err = m.Forward(&b, cache); err != nil {
-			return nil, err
-		}
+	const blockSize = 16
+	e, err := engine.New(m, engine.Config{BlockSize: blockSize, KVBlocks: (total + blockSize - 1) / blockSize})
+	if err != nil {
+		return nil, err
 	}
-	text := res.Tokens
-	if res.Stop == "eog" {
-		text = text[:len(text)-1]
+	defer e.Close()
+	sp := o.sampling
+	sp.TopLogprobs = o.topLogprobs
+	r, err := e.Generate(ctx, engine.Request{Prompt: prompt, MaxTokens: o.maxTokens, Sampling: sp})
+	if err != nil {
+		return nil, err
 	}
-	res.Text = tok.Decode(text)
+	res.Tokens = r.Tokens
+	res.Text = r.Text
+	if r.FinishReason == "eog" {
+		res.Stop = "eog"
+	}
+	for _, top := range r.TopLogprobs {
+		step := make([]tokenLogprob, len(top))
+		for i, t := range top {
+			step[i] = tokenLogprob{ID: t.Token, Logprob: float64(t.Logprob)}
+		}
+		res.TopLogprobs = append(res.TopLogprobs, step)
+	}
 	return res, nil
-}
-
-// logSoftmax: dst_i = logit_i - log Σ_j exp(logit_j), in float64.
-func logSoftmax(dst []float64, logits []float32) {
-	mx := math.Inf(-1)
-	for _, l := range logits {
-		mx = max(mx, float64(l))
-	}
-	var sum float64
-	for _, l := range logits {
-		sum += math.Exp(float64(l) - mx)
-	}
-	lse := mx + math.Log(sum)
-	for i, l := range logits {
-		dst[i] = float64(l) - lse
-	}
-}
-
-// topLogprobs returns the k largest, descending, ties to the lowest id.
-func topLogprobs(lp []float64, k int) []tokenLogprob {
-	k = min(k, len(lp))
-	top := make([]tokenLogprob, 0, k+1)
-	for id, v := range lp {
-		if len(top) == k && v <= top[k-1].Logprob {
-			continue
-		}
-		i := len(top)
-		for i > 0 && top[i-1].Logprob < v {
-			i--
-		}
-		top = slices.Insert(top, i, tokenLogprob{ID: int32(id), Logprob: v})
-		if len(top) > k {
-			top = top[:k]
-		}
-	}
-	return top
 }
 
 // argmax returns the index of the largest logit, the lowest on ties.
@@ -212,24 +162,4 @@ func argmax(logits []float32) int32 {
 		}
 	}
 	return int32(best)
-}
-
-// sample draws from softmax(logits / t).
-func sample(rng *rand.Rand, logits []float32, t float64) int32 {
-	mx := math.Inf(-1)
-	for _, l := range logits {
-		mx = max(mx, float64(l))
-	}
-	var sum float64
-	for _, l := range logits {
-		sum += math.Exp((float64(l) - mx) / t)
-	}
-	r := rng.Float64() * sum
-	for i, l := range logits {
-		r -= math.Exp((float64(l) - mx) / t)
-		if r < 0 {
-			return int32(i)
-		}
-	}
-	return int32(len(logits) - 1)
 }

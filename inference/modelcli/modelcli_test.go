@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,6 +64,11 @@ func TestUsageErrors(t *testing.T) {
 	f(2, "quantize", "--type", "q2_k", "a.gguf", "b.gguf")
 	f(2, "bench", "--model", fixture("tiny-llama-f32"), "--reps", "0")
 	f(2, "generate", "--model", fixture("tiny-llama-f32"), "--kv-type", "q8_0")
+	f(2, "generate", "--model", fixture("tiny-llama-f32"), "--top-p", "1.5")
+	f(2, "generate", "--model", fixture("tiny-llama-f32"), "--min-p", "-0.1")
+	f(2, "generate", "--model", fixture("tiny-llama-f32"), "--top-k", "-3")
+	f(2, "bench", "--model", fixture("tiny-llama-f32"), "--concurrency", "2", "--shared-prefix", "64", "--prompt-tokens", "64")
+	f(2, "bench", "--model", fixture("tiny-llama-f32"), "--concurrency", "-1")
 	f(1, "inspect", "--model", filepath.Join(t.TempDir(), "missing.gguf"))
 	f(1, "generate", "--model", fixture("tiny-llama-f32"), "--prompt", "hi", "--max-tokens", "600")
 }
@@ -361,7 +367,7 @@ func TestGenerateChunkedPrompt(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer m.Close()
-		res, err := generate(context.Background(), m, p.PromptIDs, genOptions{maxTokens: 6, topK: 3})
+		res, err := generate(context.Background(), m, p.PromptIDs, genOptions{maxTokens: 6, topLogprobs: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -392,5 +398,45 @@ func TestGenerateStopsAtEOG(t *testing.T) {
 	}
 	if g.Stop != "eog" || fmt.Sprint(g.Tokens) != "[639]" || g.Text != "" {
 		t.Errorf("got %+v, want stop eog after token 639 with empty text", g)
+	}
+}
+
+// TestGenerateSamplingFlags: top-k 1 is greedy whatever the temperature;
+// the other filters keep sampling seeded.
+func TestGenerateSamplingFlags(t *testing.T) {
+	base := []string{"generate", "--model", fixture("tiny-llama-f32"), "--prompt", "hello", "--max-tokens", "8"}
+	tokens := func(extra ...string) string {
+		t.Helper()
+		var g generateResult
+		if err := json.Unmarshal([]byte(mustRun(t, append(slices.Clone(base), extra...)...)), &g); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(g.Tokens)
+	}
+	greedy := tokens()
+	if got := tokens("--temperature", "5", "--top-k", "1", "--seed", "3"); got != greedy {
+		t.Errorf("top-k 1: %s, greedy %s", got, greedy)
+	}
+	if got := tokens("--temperature", "5", "--min-p", "1", "--seed", "3"); got != greedy {
+		t.Errorf("min-p 1: %s, greedy %s", got, greedy)
+	}
+	a := tokens("--temperature", "1.5", "--top-p", "0.9", "--top-k", "40", "--min-p", "0.01", "--seed", "9")
+	if b := tokens("--temperature", "1.5", "--top-p", "0.9", "--top-k", "40", "--min-p", "0.01", "--seed", "9"); a != b {
+		t.Errorf("seeded sampling differs: %s, %s", a, b)
+	}
+}
+
+func TestBenchServing(t *testing.T) {
+	var r serveResult
+	out := mustRun(t, "bench", "--model", fixture("tiny-llama-f32"), "--threads", "1", "--concurrency", "4",
+		"--prompt-tokens", "40", "--gen-tokens", "5", "--shared-prefix", "32", "--requests", "10", "--format", "json")
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v in %q", err, out)
+	}
+	// Every timed request finds the 32-token prefix (two blocks) cached by
+	// the warm-up request.
+	if r.Requests != 10 || r.GeneratedTokens != 50 || !(r.TokensPerS > 0) || !(r.TTFTMsP50 > 0) ||
+		r.TTFTMsP99 < r.TTFTMsP50 || r.PrefixHitTokens != 10*32 || r.KVBytesPerToken <= 0 {
+		t.Errorf("serving bench: %+v", r)
 	}
 }

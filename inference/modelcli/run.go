@@ -23,7 +23,7 @@ var commands = []command{
 	{"generate", "greedy (or sampled) generation with top log-probabilities", runGenerate},
 	{"init", "write a model with random weights (for tests and benchmarks)", runInit},
 	{"quantize", "convert a model's matrices to q8_0, q4_0 or f16", runQuantize},
-	{"bench", "measure prompt processing and token generation speed", runBench},
+	{"bench", "measure prompt processing and token generation speed, or serving throughput (--concurrency)", runBench},
 }
 
 // usageError marks bad usage (exit code 2).
