@@ -40,6 +40,7 @@ type Automaton struct {
 }
 
 type dstate struct {
+	id     State
 	set    []int32 // sorted NFA states
 	accept bool
 	trans  [256]State
@@ -254,6 +255,7 @@ func (a *Automaton) intern(set []int32) State {
 	}
 	st.accept = slices.Contains(set, a.final)
 	s := State(len(a.states))
+	st.id = s
 	a.states = append(a.states, st)
 	a.keys[string([]byte(key))] = s
 	return s
@@ -318,7 +320,19 @@ func (b *builder) overlap(starts, ends []int32) (int, int, string, bool) {
 				if slices.Contains(cur.x, ends[i]) && slices.Contains(cur.y, ends[j]) {
 					return i, j, cur.prefix, true
 				}
+				// Only bytes that leave some state of x can lead anywhere.
+				var bytesOut [256]bool
+				for _, q := range cur.x {
+					for _, e := range n.states[q].edges {
+						for c := int(e.lo); c <= int(e.hi); c++ {
+							bytesOut[c] = true
+						}
+					}
+				}
 				for c := range 256 {
+					if !bytesOut[c] {
+						continue
+					}
 					x := move(cur.x, byte(c))
 					if x == nil {
 						continue

@@ -1,6 +1,8 @@
 package constrain
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"math"
@@ -81,43 +83,62 @@ func (b Bitset) Apply(logits []float32) {
 }
 
 // trie is the vocabulary as a byte trie, so that walking all tokens from an
-// automaton state walks each shared prefix once. Node 0 is the root.
+// automaton state walks each shared prefix once. Nodes are numbered in
+// breadth-first order and the child edges of a node are contiguous. Node 0
+// is the root.
 type trie struct {
-	first []int32 // first child edge of each node, in edges; -1 none
-	edges []trieEdge
-	toks  [][]int32 // tokens ending at each node
-}
-
-type trieEdge struct {
-	c     byte
-	child int32
-	next  int32 // next sibling edge, -1 none
+	kids     []int32 // node → first edge; edges of node i are kids[i]..kids[i+1]
+	edgeByte []byte
+	edgeTo   []int32
+	toks     []int32 // node → tokens ending there: toks[tokOff[i]:tokOff[i+1]]
+	tokOff   []int32
 }
 
 func buildTrie(pieces [][]byte) *trie {
-	t := &trie{first: []int32{-1}, toks: [][]int32{nil}}
+	ids := make([]int32, 0, len(pieces))
 	for id, p := range pieces {
-		if len(p) == 0 {
-			continue
+		if len(p) > 0 {
+			ids = append(ids, int32(id))
 		}
-		n := int32(0)
-		for _, c := range p {
-			e := t.first[n]
-			for e >= 0 && t.edges[e].c != c {
-				e = t.edges[e].next
-			}
-			if e < 0 {
-				child := int32(len(t.first))
-				t.first = append(t.first, -1)
-				t.toks = append(t.toks, nil)
-				t.edges = append(t.edges, trieEdge{c: c, child: child, next: t.first[n]})
-				e = int32(len(t.edges) - 1)
-				t.first[n] = e
-			}
-			n = t.edges[e].child
-		}
-		t.toks[n] = append(t.toks[n], int32(id))
 	}
+	slices.SortFunc(ids, func(a, b int32) int {
+		if c := bytes.Compare(pieces[a], pieces[b]); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+	// Breadth-first over the sorted ids: the ids below a node share its
+	// prefix and are contiguous, the first ones ending exactly at it. Nodes
+	// are processed in creation order, so each node's edges and tokens are
+	// appended contiguously.
+	type node struct {
+		lo, hi, depth int // ids[lo:hi] have the node's prefix of length depth
+	}
+	t := &trie{}
+	queue := []node{{0, len(ids), 0}}
+	for n := 0; n < len(queue); n++ {
+		p := queue[n]
+		t.kids = append(t.kids, int32(len(t.edgeTo)))
+		t.tokOff = append(t.tokOff, int32(len(t.toks)))
+		lo := p.lo
+		for lo < p.hi && len(pieces[ids[lo]]) == p.depth {
+			t.toks = append(t.toks, ids[lo])
+			lo++
+		}
+		for lo < p.hi {
+			c := pieces[ids[lo]][p.depth]
+			hi := lo
+			for hi < p.hi && pieces[ids[hi]][p.depth] == c {
+				hi++
+			}
+			t.edgeByte = append(t.edgeByte, c)
+			t.edgeTo = append(t.edgeTo, int32(len(queue)))
+			queue = append(queue, node{lo, hi, p.depth + 1})
+			lo = hi
+		}
+	}
+	t.kids = append(t.kids, int32(len(t.edgeTo)))
+	t.tokOff = append(t.tokOff, int32(len(t.toks)))
 	return t
 }
 
@@ -201,28 +222,59 @@ func (x *Index) compute(s State) Bitset {
 	}
 	type frame struct {
 		node int32
-		st   State
+		st   *dstate
 	}
-	stack := []frame{{0, s}}
+	if s < 0 {
+		a.mu.Unlock()
+		return m
+	}
+	stack := []frame{{0, a.states[s]}}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for e := t.first[f.node]; e >= 0; e = t.edges[e].next {
-			ed := &t.edges[e]
-			ns := a.step(f.st, ed.c)
+		for e := t.kids[f.node]; e < t.kids[f.node+1]; e++ {
+			c := t.edgeByte[e]
+			ns := f.st.trans[c]
+			if ns == unknown {
+				ns = a.step(f.st.id, c)
+			}
 			if ns == Dead {
 				continue
 			}
-			for _, id := range t.toks[ed.child] {
+			child := t.edgeTo[e]
+			for _, id := range t.toks[t.tokOff[child]:t.tokOff[child+1]] {
 				m.set(id)
 			}
-			if t.first[ed.child] >= 0 {
-				stack = append(stack, frame{ed.child, ns})
+			if t.kids[child] < t.kids[child+1] {
+				stack = append(stack, frame{child, a.states[ns]})
 			}
 		}
 	}
 	a.mu.Unlock()
 	return m
+}
+
+// Warm computes the mask of every state of the automaton, so that no
+// request pays for a cold mask (the default schema's index is worth warming
+// at start-up). It returns the number of states.
+func (x *Index) Warm(ctx context.Context) (int, error) {
+	seen := map[State]bool{x.Start(): true}
+	queue := []State{x.Start()}
+	for len(queue) > 0 {
+		if err := ctx.Err(); err != nil {
+			return len(seen), err
+		}
+		s := queue[0]
+		queue = queue[1:]
+		x.Mask(s)
+		for c := range 256 {
+			if ns := x.a.Step(s, byte(c)); ns != Dead && !seen[ns] {
+				seen[ns] = true
+				queue = append(queue, ns)
+			}
+		}
+	}
+	return len(seen), nil
 }
 
 // Allowed reports whether tok may follow in s.

@@ -1,6 +1,7 @@
 package constrain
 
 import (
+	"context"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -243,4 +244,21 @@ func piecesOf(tok *tokenizer.Tokenizer, ids []int32) []byte {
 		b = tok.AppendPiece(b, id)
 	}
 	return b
+}
+
+func TestWarm(t *testing.T) {
+	x := NewIndex(mustCompile(t, `{"type":"object","properties":{"a":{"enum":["x","yz"]},"b":{"type":"string","maxLength":2}},"required":["a"]}`, Options{}),
+		VocabFromTokenizer(loadVocab(t, "ggml-vocab-llama-spm.gguf")))
+	n, err := x.Warm(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != x.Automaton().NumStates() || len(x.masks) != n {
+		t.Fatalf("Warm: %d states, automaton has %d, %d masks", n, x.Automaton().NumStates(), len(x.masks))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := NewIndex(x.Automaton(), x.vocab).Warm(ctx); err == nil {
+		t.Fatal("Warm ignored a cancelled context")
+	}
 }
