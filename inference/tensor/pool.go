@@ -35,6 +35,7 @@ type Pool struct {
 	// decrements order the helpers' writes before the caller returns.
 	state   atomic.Uint64
 	pending atomic.Int32
+	caller  poolWorker // the caller's parking state while it waits for pending
 
 	job    func(worker, lo, hi int)
 	jobN   int
@@ -61,7 +62,7 @@ type poolWorker struct {
 // spinWait is how long an idle worker keeps polling for the next job before
 // it parks: longer than the serial gaps of a forward pass (norms, rope,
 // attention bookkeeping), short enough not to hold a core between requests.
-const spinWait = 200 * time.Microsecond
+const spinWait = 100 * time.Microsecond
 
 // NewPool starts threads-1 worker goroutines (the caller's goroutine is the
 // remaining one). threads <= 0 means runtime.NumCPU().
@@ -75,6 +76,7 @@ func NewPool(threads int) *Pool {
 	p := &Pool{threads: threads, workers: make([]poolWorker, threads-1)}
 	p.userJob = func(_, lo, hi int) { p.userFn(lo, hi) }
 	p.mm.init(p)
+	p.caller.wake = make(chan struct{}, 1)
 	for k := range p.workers {
 		p.workers[k].wake = make(chan struct{}, 1)
 		go p.worker(k + 1)
@@ -109,7 +111,9 @@ func (p *Pool) worker(id int) {
 			lo, hi := chunk(p.jobN, p.chunks, id)
 			p.job(id, lo, hi)
 		}
-		p.pending.Add(-1)
+		if p.pending.Add(-1) == 0 && p.caller.sleeping.CompareAndSwap(true, false) {
+			p.caller.wake <- struct{}{}
+		}
 	}
 }
 
@@ -164,13 +168,27 @@ func (p *Pool) start(helpers int) {
 	}
 }
 
-// wait spins until the helpers of the current job are done, yielding the
-// processor now and then so that a worker sharing it can run.
+// wait returns when the helpers of the current job are done: it spins for
+// up to spinWait (yielding now and then so that a worker sharing the
+// processor can run), then parks until the last helper wakes it, so that a
+// helper descheduled by the OS on a busy machine does not cost a core of
+// spinning. The hand-off is waitJob's, with pending in place of state.
 func (p *Pool) wait() {
+	start := time.Now()
 	for i := 0; p.pending.Load() != 0; i++ {
 		if i&15 == 15 {
+			if time.Since(start) > spinWait {
+				break
+			}
 			runtime.Gosched()
 		}
+	}
+	for p.pending.Load() != 0 {
+		p.caller.sleeping.Store(true)
+		if p.pending.Load() == 0 && p.caller.sleeping.CompareAndSwap(true, false) {
+			return
+		}
+		<-p.caller.wake
 	}
 }
 

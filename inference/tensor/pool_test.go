@@ -125,8 +125,15 @@ func TestPoolWakeAfterPark(t *testing.T) {
 		var c atomic.Int32
 		p.Parallel(3, func(lo, hi int) { c.Add(int32(hi - lo)) })
 		p.runDynamic(10, 1, func(_, lo, hi int) { c.Add(int32(hi - lo)) })
-		if c.Load() != 13 {
-			t.Fatalf("iter %d: covered %d of 13", iter, c.Load())
+		// A helper slower than spinWait makes the caller park for it.
+		p.Parallel(3, func(lo, hi int) {
+			if lo > 0 && iter%3 == 0 {
+				time.Sleep(2 * spinWait)
+			}
+			c.Add(int32(hi - lo))
+		})
+		if c.Load() != 16 {
+			t.Fatalf("iter %d: covered %d of 16", iter, c.Load())
 		}
 	}
 }
