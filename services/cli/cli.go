@@ -46,6 +46,7 @@ func init() {
 		"classify": {"Kafka logs.raw → model → PostgreSQL + logs.classified", runClassify},
 		"gateway":  {"Kafka logs.classified → SSE and the dashboard", runGateway},
 		"migrate":  {"apply the PostgreSQL migrations and exit", runMigrate},
+		"loadgen":  {"replay or synthesise log traffic against ingest or Kafka; report rate and latency", runLoadgen},
 		"model":    {"inspect | tokenize | generate | init | quantize | bench", runModel},
 		"version":  {"print the version", runVersion},
 	}
