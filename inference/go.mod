@@ -1,6 +1,6 @@
 module github.com/logsift/logsift/inference
 
-go 1.26.0
+go 1.26
 
 require gonum.org/v1/gonum v0.17.0
 

@@ -116,12 +116,12 @@ func TestVocabularies(t *testing.T) {
 	opts := Options{MaxStringLength: 8, MaxItems: 2, IntegerDigits: 5, FractionDigits: 3}
 	for _, vf := range []string{"ggml-vocab-starcoder.gguf", "ggml-vocab-gpt-2.gguf", "ggml-vocab-llama-spm.gguf"} {
 		v := VocabFromTokenizer(loadVocab(t, vf))
-		for _, name := range []string{"classification", "pattern", "numbers", "anyof", "scalar"} {
+		for _, name := range []string{"classification", "pattern", "numbers", "scalar"} {
 			a := mustCompile(t, string(docs[name]), opts)
 			x := NewIndex(a, v)
 			val := validator(t, docs[name])
 			rng := rand.New(rand.NewPCG(3, 4))
-			for i := range 15 {
+			for i := range 8 {
 				out := randomWalk(t, x, rng, nil)
 				if err := validate(val, out); err != nil {
 					t.Fatalf("%s %s run %d: %q: %v", vf, name, i, out, err)

@@ -18,7 +18,7 @@ func TestValidity(t *testing.T) {
 	models := []string{"tiny-llama-f32.gguf", "tiny-llama-q8_0.gguf", "tiny-qwen2-f32.gguf"}
 	const total = 2000
 	per := (total + len(models)*len(names) - 1) / (len(models) * len(names))
-	opts := Options{MaxStringLength: 4, MaxItems: 2, IntegerDigits: 4, FractionDigits: 2}
+	opts := Options{MaxStringLength: 3, MaxItems: 2, IntegerDigits: 4, FractionDigits: 2}
 	ctx := context.Background()
 	var runs, forwards, tokens atomic.Int64
 	// One subtest per model, in parallel: the models are independent.
@@ -32,7 +32,9 @@ func TestValidity(t *testing.T) {
 				}
 				defer m.Close()
 				vocab := VocabFromTokenizer(m.Tokenizer())
-				prompt := m.Tokenizer().Encode("Classify: sshd[42]: Failed password for root", tokenizer.EncodeOptions{AddSpecial: true})
+				// A short prompt: what it says does not matter to a random model,
+				// and under -race every token costs.
+				prompt := m.Tokenizer().Encode("Log:", tokenizer.EncodeOptions{AddSpecial: true})
 				for _, name := range names {
 					a, err := Compile(docs[name], opts)
 					if err != nil {
