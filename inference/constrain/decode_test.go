@@ -134,9 +134,11 @@ func TestDecodeErrors(t *testing.T) {
 	if _, err := Decode(context.Background(), m, nil, x, DecodeOptions{}); err == nil {
 		t.Fatal("empty prompt accepted")
 	}
-	res, err := Decode(context.Background(), m, []int32{1, 2}, x, DecodeOptions{MaxTokens: 3})
-	if err != nil || res.Complete || len(res.Tokens) > 3 {
-		t.Fatalf("MaxTokens 3: %v, complete %v, %d tokens", err, res.Complete, len(res.Tokens))
+	for _, jf := range []bool{false, true} {
+		res, err := Decode(context.Background(), m, []int32{1, 2}, x, DecodeOptions{MaxTokens: 3, JumpForward: jf})
+		if err != nil || res.Complete || len(res.Tokens) != 3 {
+			t.Fatalf("MaxTokens 3, jump-forward %v: %v, complete %v, %d tokens", jf, err, res.Complete, len(res.Tokens))
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package constrain
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -37,13 +38,12 @@ func defaultSchema(t testing.TB) []byte {
 
 // randomWalk samples uniformly among allowed tokens (EOS with probability
 // 1/4 where allowed) until the output is complete.
-func randomWalk(t testing.TB, x *Index, rng *rand.Rand, visit func(State)) []byte {
-	t.Helper()
+func randomWalk(x *Index, rng *rand.Rand, visit func(State)) ([]byte, error) {
 	var out []byte
 	s := x.Start()
 	for steps := 0; !x.Done(s); steps++ {
 		if steps > x.Automaton().MaxBytes()+1 {
-			t.Fatalf("no end after %d tokens: %q", steps, out)
+			return out, fmt.Errorf("no end after %d tokens: %q", steps, out)
 		}
 		if visit != nil {
 			visit(s)
@@ -56,20 +56,20 @@ func randomWalk(t testing.TB, x *Index, rng *rand.Rand, visit func(State)) []byt
 			}
 		}
 		if x.Accepting(s) && (len(allowed) == 0 || rng.IntN(4) == 0) {
-			return out
+			return out, nil
 		}
 		if len(allowed) == 0 {
-			t.Fatalf("no token allowed after %q", out)
+			return out, fmt.Errorf("no token allowed after %q", out)
 		}
 		id := allowed[rng.IntN(len(allowed))]
 		ns, ok := x.Next(s, id)
 		if !ok {
-			t.Fatalf("masked token %d (%q) rejected by Next after %q", id, x.vocab.Pieces[id], out)
+			return out, fmt.Errorf("masked token %d (%q) rejected by Next after %q", id, x.vocab.Pieces[id], out)
 		}
 		out = append(out, x.vocab.Pieces[id]...)
 		s = ns
 	}
-	return out
+	return out, nil
 }
 
 // The mask equals walking every token's bytes through the automaton.
@@ -81,7 +81,7 @@ func TestMaskOracle(t *testing.T) {
 		x := NewIndex(a, v)
 		rng := rand.New(rand.NewPCG(1, 2))
 		checked := 0
-		randomWalk(t, x, rng, func(s State) {
+		_, err := randomWalk(x, rng, func(s State) {
 			if checked++; checked > 12 {
 				return
 			}
@@ -99,10 +99,14 @@ func TestMaskOracle(t *testing.T) {
 					want = a.Accepting(s)
 				}
 				if m.Has(int32(id)) != want {
-					t.Fatalf("%s: state %d token %d %q: mask %v, walk %v", vf, s, id, p, !want, want)
+					t.Errorf("%s: state %d token %d %q: mask %v, walk %v", vf, s, id, p, !want, want)
+					return
 				}
 			}
 		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if checked == 0 {
 			t.Fatal("no state checked")
 		}
@@ -122,7 +126,10 @@ func TestVocabularies(t *testing.T) {
 			val := validator(t, docs[name])
 			rng := rand.New(rand.NewPCG(3, 4))
 			for i := range 8 {
-				out := randomWalk(t, x, rng, nil)
+				out, err := randomWalk(x, rng, nil)
+				if err != nil {
+					t.Fatalf("%s %s run %d: %v", vf, name, i, err)
+				}
 				if err := validate(val, out); err != nil {
 					t.Fatalf("%s %s run %d: %q: %v", vf, name, i, out, err)
 				}
@@ -260,5 +267,34 @@ func TestWarm(t *testing.T) {
 	cancel()
 	if _, err := NewIndex(x.Automaton(), x.vocab).Warm(ctx); err == nil {
 		t.Fatal("Warm ignored a cancelled context")
+	}
+}
+
+// Many goroutines share one index (and automaton), as the engine's requests
+// do; -race checks the lazy construction.
+func TestConcurrentIndex(t *testing.T) {
+	x := NewIndex(mustCompile(t, string(defaultSchema(t)), Options{MaxStringLength: 8}), VocabFromTokenizer(loadVocab(t, "ggml-vocab-llama-spm.gguf")))
+	val := validator(t, defaultSchema(t))
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			rng := rand.New(rand.NewPCG(uint64(g), 9))
+			var err error
+			for range 5 {
+				var out []byte
+				if out, err = randomWalk(x, rng, nil); err != nil {
+					break
+				}
+				if err = validate(val, out); err != nil {
+					break
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
