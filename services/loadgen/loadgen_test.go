@@ -31,7 +31,7 @@ func (fixedLabeler) Label(_ context.Context, in []classifier.Input) ([]classifie
 	return out, nil
 }
 
-func startPipeline(t *testing.T) *app.Dev {
+func startPipeline(t testing.TB) *app.Dev {
 	t.Helper()
 	d, err := app.StartDev(context.Background(), app.DevConfig{
 		KafkaAddr: "127.0.0.1:0", IngestAddr: "127.0.0.1:0", GatewayAddr: "127.0.0.1:0",
