@@ -320,3 +320,29 @@ func TestUnpack3(t *testing.T) {
 		}
 	}
 }
+
+// TestMatMulLongBatch covers batches longer than one tile of vectors
+// (groupTile groups of four, f32ColTile) with leftovers on every axis.
+func TestMatMulLongBatch(t *testing.T) {
+	kernelPaths(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(23, 24))
+		n := max(4*groupTile, f32ColTile) + 5
+		for _, typ := range []Type{F32, Q8_0, Q4_0} {
+			rows, cols := 6, 96
+			w := randMatrix(r, typ, rows, cols)
+			x := randVec(r, n*cols, 1)
+			want := make([]float32, n*rows)
+			MatMulRef(want, w, x, n)
+			scale := absSums(w, x, n)
+			p := NewPool(2)
+			got := make([]float32, n*rows)
+			p.MatMul(got, w, x, n)
+			p.Close()
+			for k := range got {
+				if d := math.Abs(float64(got[k] - want[k])); d > 1e-5*scale[k] || (typ != F32 && d != 0) {
+					t.Fatalf("%s n=%d: out[%d] = %g, ref %g", typ, n, k, got[k], want[k])
+				}
+			}
+		}
+	})
+}
