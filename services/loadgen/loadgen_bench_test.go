@@ -55,7 +55,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 // BenchmarkGatewayFanout runs `logsift gateway` (the built binary, so its
 // memory is its own) against the in-process pipeline's broker, opens
 // LOADGEN_SUBSCRIBERS (default 1000) SSE subscriptions to it, and sends
-// 1,000 lines/s through ingest. Latency is loadgen's own ingest → SSE
+// LOADGEN_RATE (default 1,000) lines/s through ingest. Latency is loadgen's own ingest → SSE
 // measure on one more subscription to the same gateway, and the gateway's
 // logsift_gateway_delivery_seconds; memory is the gateway process's peak RSS.
 // Needs bin/logsift (make build) or LOGSIFT_BIN.
@@ -70,6 +70,10 @@ func BenchmarkGatewayFanout(b *testing.B) {
 	subs := 1000
 	if n, err := strconv.Atoi(os.Getenv("LOADGEN_SUBSCRIBERS")); err == nil && n > 0 {
 		subs = n
+	}
+	rate := 1000.0
+	if r, err := strconv.ParseFloat(os.Getenv("LOADGEN_RATE"), 64); err == nil && r > 0 {
+		rate = r
 	}
 	d := startPipeline(b)
 	addr := "127.0.0.1:18181"
@@ -139,7 +143,7 @@ func BenchmarkGatewayFanout(b *testing.B) {
 	for b.Loop() {
 		before := events.Load()
 		r, err := Run(context.Background(), Config{
-			IngestURL: d.Ingest.URL(), GatewayURL: url, Rate: 1000, Duration: benchDuration(),
+			IngestURL: d.Ingest.URL(), GatewayURL: url, Rate: rate, Duration: benchDuration(),
 		}, nil)
 		if err != nil {
 			b.Fatal(err)
