@@ -118,10 +118,9 @@ func (n *nfa) longest(start, final int32, live []bool) int {
 		next int
 	}
 	// Iterative DFS: the unrolled graphs can be thousands of states deep.
-	var visit func(s int32) int
-	visit = func(root int32) int {
-		stack := []frame{{root, 0}}
-		memo[root] = active
+	{
+		stack := []frame{{start, 0}}
+		memo[start] = active
 		for len(stack) > 0 {
 			f := &stack[len(stack)-1]
 			st := &n.states[f.s]
@@ -164,7 +163,6 @@ func (n *nfa) longest(start, final int32, live []bool) int {
 			memo[f.s] = best
 			stack = stack[:len(stack)-1]
 		}
-		return memo[root]
 	}
-	return visit(start)
+	return memo[start]
 }
