@@ -60,3 +60,9 @@ func gemmF32x4x3(w *float32, ws int, x *float32, xs int, k int, out *[12]float32
 //
 //go:noescape
 func quantQ8Blocks(x *float32, nb int, q *int8, sum *int32, amax *float32)
+
+// axpyFMA is dst[i] += a·x[i] for i < n (n a positive multiple of 8), each
+// element one FMA.
+//
+//go:noescape
+func axpyFMA(dst *float32, a float32, x *float32, n int)

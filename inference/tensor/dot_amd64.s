@@ -516,3 +516,49 @@ qloop:
 	JNZ qloop
 	VZEROUPPER
 	RET
+
+// func axpyFMA(dst *float32, a float32, x *float32, n int)
+// dst[i] += a·x[i] for i < n, n a positive multiple of 8.
+TEXT ·axpyFMA(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	VBROADCASTSS a+8(FP), Y0
+	MOVQ x+16(FP), SI
+	MOVQ n+24(FP), CX
+	CMPQ CX, $32
+	JLT axtail
+
+axloop32:
+	VMOVUPS (DI), Y1
+	VMOVUPS 32(DI), Y2
+	VMOVUPS 64(DI), Y3
+	VMOVUPS 96(DI), Y4
+	VFMADD231PS (SI), Y0, Y1
+	VFMADD231PS 32(SI), Y0, Y2
+	VFMADD231PS 64(SI), Y0, Y3
+	VFMADD231PS 96(SI), Y0, Y4
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	VMOVUPS Y3, 64(DI)
+	VMOVUPS Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	CMPQ CX, $32
+	JGE axloop32
+
+axtail:
+	TESTQ CX, CX
+	JZ axdone
+
+axloop8:
+	VMOVUPS (DI), Y1
+	VFMADD231PS (SI), Y0, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ axloop8
+
+axdone:
+	VZEROUPPER
+	RET

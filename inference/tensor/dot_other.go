@@ -31,3 +31,5 @@ func gemmF32x4x3(w *float32, ws int, x *float32, xs int, k int, out *[12]float32
 func quantQ8Blocks(x *float32, nb int, q *int8, sum *int32, amax *float32) {
 	panic("BUG: tensor: no assembly kernels")
 }
+
+func axpyFMA(dst *float32, a float32, x *float32, n int) { panic("BUG: tensor: no assembly kernels") }

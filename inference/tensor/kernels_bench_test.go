@@ -42,3 +42,23 @@ func BenchmarkKernF32x4x3(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(k/8), "ns/kstep")
 }
+
+// BenchmarkAxpy64 is one attention value row (head dim 64): the assembly
+// kernel against the plain loop the model used.
+func BenchmarkAxpy64(b *testing.B) {
+	dst, x := make([]float32, 64), make([]float32, 64)
+	b.Run("asm", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Axpy(dst, 0.5, x)
+		}
+	})
+	b.Run("loop", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for i, v := range x[:len(dst)] {
+				dst[i] += 0.5 * v
+			}
+		}
+	})
+}

@@ -131,3 +131,20 @@ func Dot(a, b []float32) float32 {
 	}
 	return s
 }
+
+// Axpy sets dst[i] += a·x[i] for i < len(dst) (x must be at least as long),
+// the weighted sum of values in attention. With the assembly kernels each
+// element is one fused multiply-add (one rounding instead of two), so results
+// may differ from dst[i] + a*x[i] in the last bit.
+func Axpy(dst []float32, a float32, x []float32) {
+	x = x[:len(dst)]
+	n8 := len(dst) &^ 7
+	if useAsm && n8 > 0 {
+		axpyFMA(&dst[0], a, &x[0], n8)
+	} else {
+		n8 = 0
+	}
+	for i := n8; i < len(dst); i++ {
+		dst[i] += a * x[i]
+	}
+}

@@ -160,6 +160,12 @@ func testSiLUAndElementwise(t *testing.T) {
 			scale += math.Abs(float64(a[i]) * float64(b[i]))
 		}
 		near(t, "Dot", Dot(a, b), dot, 1e-6*scale)
+		ax := append([]float32(nil), b...)
+		Axpy(ax, -0.75, a)
+		for i := range ax {
+			want := float64(b[i]) - 0.75*float64(a[i])
+			near(t, "Axpy", ax[i], want, 1e-6*(math.Abs(float64(b[i]))+math.Abs(0.75*float64(a[i])))+1e-30)
+		}
 		Mul(a, a, b) // aliasing
 		for i := range a {
 			if a[i] != m[i] {
