@@ -1,0 +1,31 @@
+// Package train trains llama-architecture language models from scratch on
+// token sequences, on the CPU, and exports them as GGUF files that package
+// model (and llama.cpp) load.
+//
+// The model is the one package model runs: token embedding, NLayer blocks of
+// RMSNorm → grouped-query causal attention with RoPE (llama's NORM mode:
+// adjacent pairs) → residual, RMSNorm → SwiGLU feed-forward → residual, a
+// final RMSNorm and an output matrix tied to the embedding. Forward and
+// backward passes are written by hand per op (ops.go), in float32 with
+// float64 sums where cancellation or long sums matter (norms, softmax, the
+// loss, the gradient norm); every op's backward pass and the whole model's
+// are checked against finite differences in the tests, and the forward pass
+// is checked against package model on an exported file, which pins the
+// rounding of RMSNorm, RoPE and attention to the engine's.
+//
+// A training example is a token sequence and a loss mask: mask[i] says that
+// token i is part of the answer, so the prediction of token i from tokens
+// 0..i-1 counts in the loss. The loss of a step is the mean over the masked
+// tokens of its batch. Nothing here knows what the tokens mean; the caller
+// (the log classifier's training command) builds prompts and answers.
+//
+// Train runs AdamW (decoupled weight decay, none on norm weights) with a
+// linear warm-up and cosine decay of the learning rate and global gradient
+// norm clipping. A step's examples are drawn by an RNG seeded from
+// (Options.Seed, step), so a run is a pure function of its seed, and resuming
+// from a checkpoint (weights, AdamW moments, step) continues exactly as the
+// uninterrupted run would have. Examples of a batch are spread over
+// Options.Threads goroutines by a deterministic longest-first assignment,
+// each with its own gradient buffer, summed in worker order: results depend
+// on the thread count (float32 summation order) but not on timing.
+package train

@@ -1,0 +1,276 @@
+package train
+
+import (
+	"math"
+
+	"github.com/logsift/logsift/inference/tensor"
+)
+
+// The ops of the model, each a forward function and a backward function.
+// Activations are row-major, one row per position. Backward functions
+// accumulate (+=) into the gradients they produce, so that a residual branch
+// and the path around it can write into the same buffer, and weight
+// gradients sum over positions and examples. The forward functions round
+// exactly as package model's kernels do (tensor.RMSNorm, tensor.Rope, its
+// attention), which the export test checks.
+
+// embedFwd: x[t] = E[tok[t]].
+func embedFwd(x, embd []float32, toks []int32, e int) {
+	for t, id := range toks {
+		copy(x[t*e:(t+1)*e], embd[int(id)*e:(int(id)+1)*e])
+	}
+}
+
+// embedBwd: dE[tok[t]] += dx[t].
+func embedBwd(dEmbd, dx []float32, toks []int32, e int) {
+	for t, id := range toks {
+		tensor.Axpy(dEmbd[int(id)*e:(int(id)+1)*e], 1, dx[t*e:(t+1)*e])
+	}
+}
+
+// linearFwd: y[t][o] = Σ_i x[t][i]·W[o][i] for T rows; W has out rows of in.
+// The weight row is the outer loop so that it stays in cache across rows.
+func linearFwd(y, x, w []float32, T, in, out int) {
+	for o := range out {
+		wr := w[o*in : (o+1)*in]
+		for t := range T {
+			y[t*out+o] = tensor.Dot(wr, x[t*in:(t+1)*in])
+		}
+	}
+}
+
+// linearBwd: dx[t] += Σ_o dy[t][o]·W[o] (skipped when dx is nil) and
+// dW[o] += Σ_t dy[t][o]·x[t].
+func linearBwd(dx, dw, dy, x, w []float32, T, in, out int) {
+	for o := range out {
+		wr, dwr := w[o*in:(o+1)*in], dw[o*in:(o+1)*in]
+		for t := range T {
+			g := dy[t*out+o]
+			if g == 0 {
+				continue
+			}
+			tensor.Axpy(dwr, g, x[t*in:(t+1)*in])
+			if dx != nil {
+				tensor.Axpy(dx[t*in:(t+1)*in], g, wr)
+			}
+		}
+	}
+}
+
+// rmsnormFwd: y[t] = x[t]·r_t ⊙ w with r_t = 1/sqrt(mean(x[t]²) + eps), as
+// tensor.RMSNorm rounds it; r_t is kept for the backward pass.
+func rmsnormFwd(y, rstd, x, w []float32, T, e int, eps float32) {
+	for t := range T {
+		xr, yr := x[t*e:(t+1)*e], y[t*e:(t+1)*e]
+		var sum float64
+		for _, v := range xr {
+			sum += float64(v * v)
+		}
+		mean := float32(sum / float64(e))
+		r := 1 / float32(math.Sqrt(float64(mean+eps)))
+		rstd[t] = r
+		for i, v := range xr {
+			yr[i] = float32(v*r) * w[i]
+		}
+	}
+}
+
+// rmsnormBwd, with g = dy ⊙ w:
+//
+//	dw += dy ⊙ x·r
+//	dx += r·g − x·r³/e·Σ_i g_i x_i
+func rmsnormBwd(dx, dw, dy, x, w, rstd []float32, T, e int) {
+	for t := range T {
+		xr, dyr, dxr := x[t*e:(t+1)*e], dy[t*e:(t+1)*e], dx[t*e:(t+1)*e]
+		r := rstd[t]
+		var dot float64
+		for i, v := range xr {
+			g := dyr[i] * w[i]
+			dot += float64(g * v)
+			dw[i] += dyr[i] * v * r
+		}
+		c := float32(dot) * r * r * r / float32(e)
+		for i, v := range xr {
+			dxr[i] += r*dyr[i]*w[i] - c*v
+		}
+	}
+}
+
+// ropeTable returns cos and sin of every (position, pair) for positions
+// 0..T-1, built like tensor.Rope's angle cache: theta_0 = pos,
+// theta_{i+1} = theta_i·base^(-2/ropeDim) in float32. tab[p*ropeDim+2i] is
+// the cosine, tab[p*ropeDim+2i+1] the sine.
+func ropeTable(T, ropeDim int, base float32) []float32 {
+	tab := make([]float32, T*ropeDim)
+	thetaScale := float32(math.Pow(float64(base), float64(float32(-2)/float32(ropeDim))))
+	for p := range T {
+		theta := float32(p)
+		for i := 0; i < ropeDim; i += 2 {
+			tab[p*ropeDim+i] = float32(math.Cos(float64(theta)))
+			tab[p*ropeDim+i+1] = float32(math.Sin(float64(theta)))
+			theta *= thetaScale
+		}
+	}
+	return tab
+}
+
+// ropeFwd rotates, in place, each adjacent pair (2i, 2i+1) of every head of
+// every row t by the angle of (t, i): llama's NORM mode, as tensor.Rope with
+// neox = false (the whole head is rotated: ropeDim = headDim).
+func ropeFwd(x, tab []float32, T, nHeads, hd int) {
+	for t := range T {
+		cs := tab[t*hd : (t+1)*hd]
+		for h := range nHeads {
+			v := x[(t*nHeads+h)*hd : (t*nHeads+h+1)*hd]
+			for i := 0; i < hd; i += 2 {
+				c, s := cs[i], cs[i+1]
+				x0, x1 := v[i], v[i+1]
+				v[i] = float32(x0*c) - float32(x1*s)
+				v[i+1] = float32(x0*s) + float32(x1*c)
+			}
+		}
+	}
+}
+
+// ropeBwd applies the transposed rotation (the angle negated) in place: the
+// gradient of a rotation.
+func ropeBwd(dx, tab []float32, T, nHeads, hd int) {
+	for t := range T {
+		cs := tab[t*hd : (t+1)*hd]
+		for h := range nHeads {
+			v := dx[(t*nHeads+h)*hd : (t*nHeads+h+1)*hd]
+			for i := 0; i < hd; i += 2 {
+				c, s := cs[i], cs[i+1]
+				d0, d1 := v[i], v[i+1]
+				v[i] = d0*c + d1*s
+				v[i+1] = d1*c - d0*s
+			}
+		}
+	}
+}
+
+// attnFwd is causal grouped-query attention over one sequence of T rows.
+// Query head h reads key/value head h/G (G = nHead/nHeadKV):
+//
+//	P[h][i][j] = softmax_j≤i( q_i,h · k_j,h/G / sqrt(hd) )
+//	out_i,h    = Σ_j P[h][i][j] v_j,h/G
+//
+// rounded as package model's attention (float32 scores and exponentials,
+// float64 sum). P (nHead·T·T, upper triangle unused) is kept for backward.
+func attnFwd(out, P, q, k, v []float32, T, nHead, nHeadKV, hd int) {
+	qd, kvd, group := nHead*hd, nHeadKV*hd, nHead/nHeadKV
+	scale := float32(1 / math.Sqrt(float64(hd)))
+	for h := range nHead {
+		ko := (h / group) * hd
+		for i := range T {
+			qi := q[i*qd+h*hd : i*qd+(h+1)*hd]
+			p := P[(h*T+i)*T : (h*T+i)*T+i+1]
+			mx := float32(math.Inf(-1))
+			for j := range p {
+				sc := tensor.Dot(qi, k[j*kvd+ko:j*kvd+ko+hd]) * scale
+				p[j] = sc
+				mx = max(mx, sc)
+			}
+			var sum float64
+			for j, sc := range p {
+				ex := float32(math.Exp(float64(sc - mx)))
+				p[j] = ex
+				sum += float64(ex)
+			}
+			inv := float32(1 / sum)
+			o := out[i*qd+h*hd : i*qd+(h+1)*hd]
+			clear(o)
+			for j := range p {
+				p[j] *= inv
+				// A plain loop, not tensor.Axpy's fused multiply-add:
+				// package model rounds the product before the sum.
+				vj := v[j*kvd+ko : j*kvd+ko+hd]
+				for c, vv := range vj {
+					o[c] += p[j] * vv
+				}
+			}
+		}
+	}
+}
+
+// attnBwd, per head and query row i, with dP_ij = dout_i · v_j:
+//
+//	dv_j += P_ij dout_i
+//	dS_ij = P_ij (dP_ij − Σ_j' P_ij' dP_ij')
+//	dq_i += Σ_j dS_ij k_j / sqrt(hd),   dk_j += dS_ij q_i / sqrt(hd)
+//
+// dS is scratch of T floats.
+func attnBwd(dq, dk, dv, dout, P, q, k, v, dS []float32, T, nHead, nHeadKV, hd int) {
+	qd, kvd, group := nHead*hd, nHeadKV*hd, nHead/nHeadKV
+	scale := float32(1 / math.Sqrt(float64(hd)))
+	for h := range nHead {
+		ko := (h / group) * hd
+		for i := range T {
+			p := P[(h*T+i)*T : (h*T+i)*T+i+1]
+			do := dout[i*qd+h*hd : i*qd+(h+1)*hd]
+			ds := dS[:i+1]
+			var dot float64
+			for j, pj := range p {
+				dp := tensor.Dot(do, v[j*kvd+ko:j*kvd+ko+hd])
+				ds[j] = dp
+				dot += float64(pj * dp)
+				tensor.Axpy(dv[j*kvd+ko:j*kvd+ko+hd], pj, do)
+			}
+			d := float32(dot)
+			qi, dqi := q[i*qd+h*hd:i*qd+(h+1)*hd], dq[i*qd+h*hd:i*qd+(h+1)*hd]
+			for j, pj := range p {
+				g := pj * (ds[j] - d) * scale
+				if g == 0 {
+					continue
+				}
+				tensor.Axpy(dqi, g, k[j*kvd+ko:j*kvd+ko+hd])
+				tensor.Axpy(dk[j*kvd+ko:j*kvd+ko+hd], g, qi)
+			}
+		}
+	}
+}
+
+// swigluFwd: a = silu(g) ⊙ u with silu(g) = g/(1+exp(-g)), as tensor.SiLU
+// and tensor.Mul round it.
+func swigluFwd(a, g, u []float32) {
+	for i, gv := range g {
+		a[i] = gv / (1 + float32(math.Exp(float64(-gv)))) * u[i]
+	}
+}
+
+// swigluBwd, with σ = sigmoid(g):
+//
+//	du += da·silu(g)
+//	dg += da·u·σ·(1 + g·(1−σ))
+func swigluBwd(dg, du, da, g, u []float32) {
+	for i, gv := range g {
+		sig := 1 / (1 + float32(math.Exp(float64(-gv))))
+		dg[i] += da[i] * u[i] * sig * (1 + gv*(1-sig))
+		du[i] += da[i] * gv * sig
+	}
+}
+
+// crossEntropy turns each row of logits (n rows of vocab) into its gradient
+// scale·(softmax − onehot(target)) in place and returns Σ −log softmax at the
+// targets, in float64 (log-sum-exp with the maximum subtracted).
+func crossEntropy(logits []float32, targets []int32, vocab int, scale float32) float64 {
+	var loss float64
+	for r, tgt := range targets {
+		row := logits[r*vocab : (r+1)*vocab]
+		mx := float32(math.Inf(-1))
+		for _, v := range row {
+			mx = max(mx, v)
+		}
+		var sum float64
+		for _, v := range row {
+			sum += math.Exp(float64(v - mx))
+		}
+		loss += math.Log(sum) - float64(row[tgt]-mx)
+		inv := 1 / sum
+		for i, v := range row {
+			row[i] = float32(math.Exp(float64(v-mx))*inv) * scale
+		}
+		row[tgt] -= scale
+	}
+	return loss
+}

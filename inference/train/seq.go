@@ -1,0 +1,198 @@
+package train
+
+// arena hands out zeroed scratch for one sequence's forward and backward
+// pass. It learns the size a pass needs: what does not fit this time comes
+// from the heap, and the next reset grows the buffer to cover it.
+type arena struct {
+	buf       []float32
+	off, need int
+}
+
+func (a *arena) take(n int) []float32 {
+	a.need += n
+	if a.off+n > len(a.buf) {
+		return make([]float32, n)
+	}
+	s := a.buf[a.off : a.off+n : a.off+n]
+	a.off += n
+	clear(s)
+	return s
+}
+
+func (a *arena) reset() {
+	if a.need > len(a.buf) {
+		a.buf = make([]float32, a.need)
+	}
+	a.off, a.need = 0, 0
+}
+
+// layerActs are the activations of one block that its backward pass reads.
+type layerActs struct {
+	h1, rstd1  []float32 // attn_norm output and its 1/rms
+	q, k, v    []float32 // projections, q and k rotated
+	p, att     []float32 // attention probabilities and output
+	xmid       []float32 // residual stream after attention
+	h2, rstd2  []float32 // ffn_norm output and its 1/rms
+	g, u, a    []float32 // gate, up, silu(gate)⊙up
+}
+
+// pass is one worker's state: scratch and a gradient buffer laid out like
+// Model.W.
+type pass struct {
+	m    *Model
+	w    weights
+	grad []float32
+	gw   weights
+	mem  arena
+	rope []float32 // cos/sin table for Cfg.Ctx positions
+}
+
+func newPass(m *Model, withGrad bool) *pass {
+	c := m.Cfg
+	p := &pass{m: m, w: m.bind(m.W), rope: ropeTable(c.Ctx, c.HeadDim(), c.RopeBase)}
+	if withGrad {
+		p.grad = make([]float32, len(m.W))
+		p.gw = m.bind(p.grad)
+	}
+	return p
+}
+
+// forward runs the blocks over toks and returns the residual stream after
+// each block (xs[0] is the embedding, xs[NLayer] the last block's output)
+// and the saved activations.
+func (ps *pass) forward(toks []int32) ([][]float32, []layerActs) {
+	c := ps.m.Cfg
+	T, E, qd, kvd, ff, hd := len(toks), c.NEmbd, c.qDim(), c.kvDim(), c.NFF, c.HeadDim()
+	xs := make([][]float32, c.NLayer+1)
+	acts := make([]layerActs, c.NLayer)
+	xs[0] = ps.mem.take(T * E)
+	embedFwd(xs[0], ps.w.embd, toks, E)
+	for l := range c.NLayer {
+		w, a := &ps.w.layers[l], &acts[l]
+		x := xs[l]
+		a.h1, a.rstd1 = ps.mem.take(T*E), ps.mem.take(T)
+		rmsnormFwd(a.h1, a.rstd1, x, w.attnNorm, T, E, c.Eps)
+		a.q, a.k, a.v = ps.mem.take(T*qd), ps.mem.take(T*kvd), ps.mem.take(T*kvd)
+		linearFwd(a.q, a.h1, w.wq, T, E, qd)
+		linearFwd(a.k, a.h1, w.wk, T, E, kvd)
+		linearFwd(a.v, a.h1, w.wv, T, E, kvd)
+		ropeFwd(a.q, ps.rope, T, c.NHead, hd)
+		ropeFwd(a.k, ps.rope, T, c.NHeadKV, hd)
+		a.p, a.att = ps.mem.take(c.NHead*T*T), ps.mem.take(T*qd)
+		attnFwd(a.att, a.p, a.q, a.k, a.v, T, c.NHead, c.NHeadKV, hd)
+		a.xmid = ps.mem.take(T * E)
+		linearFwd(a.xmid, a.att, w.wo, T, qd, E)
+		addTo(a.xmid, x)
+
+		a.h2, a.rstd2 = ps.mem.take(T*E), ps.mem.take(T)
+		rmsnormFwd(a.h2, a.rstd2, a.xmid, w.ffnNorm, T, E, c.Eps)
+		a.g, a.u, a.a = ps.mem.take(T*ff), ps.mem.take(T*ff), ps.mem.take(T*ff)
+		linearFwd(a.g, a.h2, w.gate, T, E, ff)
+		linearFwd(a.u, a.h2, w.up, T, E, ff)
+		swigluFwd(a.a, a.g, a.u)
+		out := ps.mem.take(T * E)
+		linearFwd(out, a.a, w.down, T, ff, E)
+		addTo(out, a.xmid)
+		xs[l+1] = out
+	}
+	return xs, acts
+}
+
+// logits returns the logits of every position of toks (T rows of Vocab).
+func (ps *pass) logits(toks []int32) []float32 {
+	ps.mem.reset()
+	c := ps.m.Cfg
+	T, E := len(toks), c.NEmbd
+	xs, _ := ps.forward(toks)
+	hf, rstd := ps.mem.take(T*E), ps.mem.take(T)
+	rmsnormFwd(hf, rstd, xs[c.NLayer], ps.w.outNorm, T, E, c.Eps)
+	out := make([]float32, T*c.Vocab)
+	linearFwd(out, hf, ps.w.embd, T, E, c.Vocab)
+	return out
+}
+
+// step runs forward and backward over one example, adding the gradient of
+// scale·Σ(masked token losses) to ps.grad, and returns the unscaled loss sum
+// and the number of masked tokens. Token 0 is never predicted, so mask[0] is
+// ignored.
+func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
+	ps.mem.reset()
+	c := ps.m.Cfg
+	T, E, qd, kvd, ff, hd, V := len(toks), c.NEmbd, c.qDim(), c.kvDim(), c.NFF, c.HeadDim(), c.Vocab
+
+	// Rows whose next token is an answer token: only they need logits.
+	rows := make([]int, 0, T)
+	targets := make([]int32, 0, T)
+	for i := 1; i < T; i++ {
+		if mask[i] {
+			rows = append(rows, i-1)
+			targets = append(targets, toks[i])
+		}
+	}
+	if len(rows) == 0 {
+		return 0, 0
+	}
+	xs, acts := ps.forward(toks)
+	n := len(rows)
+	hf, rstd := ps.mem.take(T*E), ps.mem.take(T)
+	rmsnormFwd(hf, rstd, xs[c.NLayer], ps.w.outNorm, T, E, c.Eps)
+	hsel := ps.mem.take(n * E)
+	for r, i := range rows {
+		copy(hsel[r*E:(r+1)*E], hf[i*E:(i+1)*E])
+	}
+	logits := ps.mem.take(n * V)
+	linearFwd(logits, hsel, ps.w.embd, n, E, V)
+	loss := crossEntropy(logits, targets, V, scale)
+
+	// Backward. dx is the gradient of the residual stream, flowing down.
+	dsel := ps.mem.take(n * E)
+	linearBwd(dsel, ps.gw.embd, logits, hsel, ps.w.embd, n, E, V)
+	dhf := ps.mem.take(T * E)
+	for r, i := range rows {
+		copy(dhf[i*E:(i+1)*E], dsel[r*E:(r+1)*E])
+	}
+	dx := ps.mem.take(T * E)
+	rmsnormBwd(dx, ps.gw.outNorm, dhf, xs[c.NLayer], ps.w.outNorm, rstd, T, E)
+
+	dh := ps.mem.take(T * E)
+	dg, du, da := ps.mem.take(T*ff), ps.mem.take(T*ff), ps.mem.take(T*ff)
+	dq, dk, dv, datt := ps.mem.take(T*qd), ps.mem.take(T*kvd), ps.mem.take(T*kvd), ps.mem.take(T*qd)
+	dS := ps.mem.take(T)
+	for l := c.NLayer - 1; l >= 0; l-- {
+		w, gw, a := &ps.w.layers[l], &ps.gw.layers[l], &acts[l]
+		// FFN: dx is d(xout) = d(xmid) through the residual.
+		clear(da)
+		linearBwd(da, gw.down, dx, a.a, w.down, T, ff, E)
+		clear(dg)
+		clear(du)
+		swigluBwd(dg, du, da, a.g, a.u)
+		clear(dh)
+		linearBwd(dh, gw.gate, dg, a.h2, w.gate, T, E, ff)
+		linearBwd(dh, gw.up, du, a.h2, w.up, T, E, ff)
+		rmsnormBwd(dx, gw.ffnNorm, dh, a.xmid, w.ffnNorm, a.rstd2, T, E)
+
+		// Attention: dx is now d(xmid) = d(xin) through the residual.
+		clear(datt)
+		linearBwd(datt, gw.wo, dx, a.att, w.wo, T, qd, E)
+		clear(dq)
+		clear(dk)
+		clear(dv)
+		attnBwd(dq, dk, dv, datt, a.p, a.q, a.k, a.v, dS, T, c.NHead, c.NHeadKV, hd)
+		ropeBwd(dq, ps.rope, T, c.NHead, hd)
+		ropeBwd(dk, ps.rope, T, c.NHeadKV, hd)
+		clear(dh)
+		linearBwd(dh, gw.wq, dq, a.h1, w.wq, T, E, qd)
+		linearBwd(dh, gw.wk, dk, a.h1, w.wk, T, E, kvd)
+		linearBwd(dh, gw.wv, dv, a.h1, w.wv, T, E, kvd)
+		rmsnormBwd(dx, gw.attnNorm, dh, xs[l], w.attnNorm, a.rstd1, T, E)
+	}
+	embedBwd(ps.gw.embd, dx, toks, E)
+	return loss, n
+}
+
+// addTo: dst += x.
+func addTo(dst, x []float32) {
+	for i, v := range x[:len(dst)] {
+		dst[i] += v
+	}
+}
