@@ -31,6 +31,7 @@ func TestExitCodes(t *testing.T) {
 	f(0, "LOGSIFT_KAFKA_BROKERS", "", "ingest", "--help")
 	f(0, "LOGSIFT_DATABASE_URL", "", "classify", "--help")
 	f(0, "LOGSIFT_MAX_SUBSCRIBERS", "", "gateway", "--help")
+	f(0, "LOGSIFT_AUTH_TOKENS", "", "gateway", "--help")
 	f(0, "LOGSIFT_DATA_DIR", "", "dev", "--help")
 	f(2, "", "flag provided but not defined", "ingest", "--nope")
 	f(2, "", "--database-url", "classify")

@@ -70,6 +70,7 @@ func registerWorker(fs *config.FlagSet, c *classifier.Config) {
 func registerGateway(fs *config.FlagSet, c *stream.Config) {
 	fs.Int(&c.MaxSubscribers, "max-subscribers", 10000, "concurrent SSE subscribers before 503")
 	fs.Duration(&c.Heartbeat, "heartbeat", 15*time.Second, "SSE heartbeat interval")
+	fs.Strings(&c.AuthTokens, "auth-tokens", nil, "tokens that may read the stream and dashboard (none = open); sent as Authorization: Bearer or the session cookie")
 }
 
 // started is a running service as runService sees it: how to stop it and,
