@@ -28,12 +28,12 @@ func (a *arena) reset() {
 
 // layerActs are the activations of one block that its backward pass reads.
 type layerActs struct {
-	h1, rstd1  []float32 // attn_norm output and its 1/rms
-	q, k, v    []float32 // projections, q and k rotated
-	p, att     []float32 // attention probabilities and output
-	xmid       []float32 // residual stream after attention
-	h2, rstd2  []float32 // ffn_norm output and its 1/rms
-	g, u, a    []float32 // gate, up, silu(gate)⊙up
+	h1, rstd1 []float32 // attn_norm output and its 1/rms
+	q, k, v   []float32 // projections, q and k rotated
+	p, att    []float32 // attention probabilities and output
+	xmid      []float32 // residual stream after attention
+	h2, rstd2 []float32 // ffn_norm output and its 1/rms
+	g, u, a   []float32 // gate, up, silu(gate)⊙up
 }
 
 // pass is one worker's state: scratch and a gradient buffer laid out like

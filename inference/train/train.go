@@ -35,7 +35,7 @@ type Example struct {
 // Examples is an in-memory Dataset.
 type Examples []Example
 
-func (e Examples) Len() int                         { return len(e) }
+func (e Examples) Len() int                        { return len(e) }
 func (e Examples) Example(i int) ([]int32, []bool) { return e[i].Tokens, e[i].Mask }
 
 // Options configure Train. Zero values take the defaults in brackets.
