@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/logsift/logsift/inference/constrain"
 	"github.com/logsift/logsift/inference/kvcache"
 	"github.com/logsift/logsift/inference/model"
 	"github.com/logsift/logsift/inference/sample"
@@ -52,6 +54,21 @@ type Request struct {
 	Stop []string
 	// IgnoreEOG keeps generating past end-of-generation tokens.
 	IgnoreEOG bool
+
+	// Schema (a JSON Schema document, see package constrain; nil = none)
+	// makes the output a value of the schema: the sampler masks the logits
+	// with the schema's automaton, an end-of-generation token is allowed
+	// only where the value is complete, and generation ends when nothing
+	// may follow ("complete"). The compiled index is cached per (schema,
+	// SchemaOptions, vocabulary). Mask must be nil and IgnoreEOG false.
+	// MaxTokens 0 means room for the longest value the schema allows.
+	Schema        []byte
+	SchemaOptions constrain.Options
+	// NoJumpForward turns jump-forward off for a Schema request. It is on
+	// by default (a negative switch, so that the zero Request gets it):
+	// bytes the schema forces are appended as the tokenizer would split
+	// them, without sampling, their keys and values computed in one chunk.
+	NoJumpForward bool
 }
 
 // Token is one streamed token.
@@ -73,6 +90,24 @@ type Result struct {
 	CachedTokens int // prompt tokens reused from the prefix cache
 	Preemptions  int
 	TTFT         time.Duration // from Generate to the first token
+	// Forwards is the number of scheduler steps (model forward passes)
+	// that computed tokens of this request, its prompt chunks included.
+	Forwards int
+	// ForcedTokens are output tokens appended by jump-forward (their
+	// Logprobs entry is 0, except as EnumProbs explains).
+	ForcedTokens int
+
+	// For Schema requests. JSON is the output when it is a complete value
+	// (FinishReason "complete" or "eog"), nil otherwise (cut by MaxTokens).
+	// EnumProbs is constrain.EnumProbs of the output: for every enum-valued
+	// property (keyed by JSON pointer, "/severity"), the product of the
+	// probabilities of the tokens that spelled the chosen value, each under
+	// the masked distribution before temperature. When jump-forward
+	// re-tokenises sampled tokens, the first replacing token carries the
+	// sum of the replaced tokens' log-probabilities, so the choice the
+	// model made keeps its probability.
+	JSON      []byte
+	EnumProbs map[string]float64
 }
 
 // ErrClosed is returned for requests to a closed engine.
@@ -93,6 +128,10 @@ type Engine struct {
 	done   chan struct{}
 	once   sync.Once
 	start  time.Time
+
+	indexes   constrain.Cache
+	vocabOnce sync.Once
+	vocab     constrain.Vocab
 }
 
 // New builds the KV pool and starts the engine's loop. The model must not
@@ -198,6 +237,9 @@ func (e *Engine) add(q *sched.Seq) {
 
 type event struct {
 	tok    sample.Choice
+	jump   bool // keep, forced: see sched.Seq.OnJump
+	keep   int
+	forced []int32
 	final  bool
 	reason string
 	err    error
@@ -216,13 +258,27 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 	if prompt == nil {
 		prompt = e.tok.Encode(r.Text, tokenizer.EncodeOptions{AddSpecial: true})
 	}
+	mc := e.m.Config()
+	var x *constrain.Index
+	if r.Schema != nil {
+		if r.Mask != nil || r.IgnoreEOG {
+			return Result{}, fmt.Errorf("engine: a schema request takes no Mask and no IgnoreEOG")
+		}
+		var err error
+		if x, err = e.Index(r.Schema, r.SchemaOptions); err != nil {
+			return Result{}, err
+		}
+		if r.MaxTokens == 0 {
+			// Every token has at least one byte.
+			r.MaxTokens = min(x.Automaton().MaxBytes()+1, mc.NCtx-len(prompt))
+		}
+	}
 	if r.MaxTokens == 0 {
 		r.MaxTokens = 16
 	}
 	if r.MaxTokens < 0 {
 		return Result{}, fmt.Errorf("engine: max tokens %d must not be negative", r.MaxTokens)
 	}
-	mc := e.m.Config()
 	if len(prompt) == 0 {
 		return Result{}, fmt.Errorf("engine: empty prompt")
 	}
@@ -234,17 +290,34 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 			return Result{}, fmt.Errorf("engine: prompt token %d = %d out of range [0, %d)", i, t, mc.NVocab)
 		}
 	}
-	smp, err := sample.New(r.Sampling, r.Mask)
+	mask := r.Mask
+	var matcher *constrain.Matcher
+	events := r.MaxTokens + 1
+	if x != nil {
+		matcher = constrain.NewMatcher(x, e.tok, !r.NoJumpForward)
+		mask = matcher
+		// Every sampled token adds at least one byte, so at most MaxBytes
+		// samples, each with at most a token and a jump event, and the
+		// jump before the first.
+		events = 2*(x.Automaton().MaxBytes()+2) + 2
+	}
+	smp, err := sample.New(r.Sampling, mask)
 	if err != nil {
 		return Result{}, fmt.Errorf("engine: %w", err)
 	}
 	smp.Observe(prompt)
-	// Room for every token and the final event: the loop never blocks.
-	ch := make(chan event, r.MaxTokens+1)
+	// Room for every event: the loop never blocks.
+	ch := make(chan event, events)
 	q := &sched.Seq{
 		Ctx: ctx, Prompt: prompt, MaxTokens: r.MaxTokens, Stop: r.Stop, IgnoreEOG: r.IgnoreEOG, Sampler: smp,
 		OnToken:  func(c sample.Choice) { ch <- event{tok: c} },
 		OnFinish: func(reason string, err error) { ch <- event{final: true, reason: reason, err: err} },
+	}
+	if matcher != nil {
+		q.Constraint = matcher
+		q.OnJump = func(keep int, forced []int32) {
+			ch <- event{jump: true, keep: keep, forced: slices.Clone(forced)}
+		}
 	}
 	select {
 	case e.submit <- q:
@@ -270,8 +343,44 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 			// Read after the final event, which the loop sent after its
 			// last write to q.
 			res.CachedTokens, res.Preemptions = q.PrefixHits, q.Preempted
+			res.Forwards, res.ForcedTokens = q.Forwards, q.Forced
 			res.Text = e.text(res.Tokens, ev.reason, r.Stop)
+			if matcher != nil && matcher.Complete() {
+				if err := e.schemaResult(&res, r.Schema); err != nil {
+					return Result{}, err
+				}
+			}
 			return res, nil
+		}
+		if ev.jump {
+			// The replaced tokens' probability moves to the first
+			// replacing one (see Result.EnumProbs).
+			var carry float32
+			for _, lp := range res.Logprobs[ev.keep:] {
+				carry += lp
+			}
+			res.Tokens, res.Logprobs = res.Tokens[:ev.keep], res.Logprobs[:ev.keep]
+			if r.Sampling.TopLogprobs > 0 {
+				res.TopLogprobs = res.TopLogprobs[:ev.keep]
+			}
+			for i, t := range ev.forced {
+				if len(res.Tokens) == 0 && res.TTFT == 0 {
+					res.TTFT = time.Since(t0)
+				}
+				lp := float32(0)
+				if i == 0 {
+					lp = carry
+				}
+				res.Tokens = append(res.Tokens, t)
+				res.Logprobs = append(res.Logprobs, lp)
+				if r.Sampling.TopLogprobs > 0 {
+					res.TopLogprobs = append(res.TopLogprobs, nil)
+				}
+				if fn != nil {
+					fn(Token{Index: len(res.Tokens) - 1, ID: t, Logprob: lp})
+				}
+			}
+			continue
 		}
 		if len(res.Tokens) == 0 {
 			res.TTFT = time.Since(t0)
@@ -285,6 +394,39 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 			fn(Token{Index: len(res.Tokens) - 1, ID: ev.tok.Token, Logprob: ev.tok.Logprob, Top: ev.tok.Top})
 		}
 	}
+}
+
+// Index returns the engine's cached index of schema over the model's
+// vocabulary, compiling it on first use (warm it with Index.Warm to take
+// every mask computation off the requests).
+func (e *Engine) Index(schema []byte, opts constrain.Options) (*constrain.Index, error) {
+	e.vocabOnce.Do(func() { e.vocab = constrain.VocabFromTokenizer(e.tok) })
+	x, err := e.indexes.Index(schema, opts, e.vocab)
+	if err != nil {
+		return nil, fmt.Errorf("engine: schema: %w", err)
+	}
+	return x, nil
+}
+
+func (e *Engine) schemaResult(res *Result, schema []byte) error {
+	toks := res.Tokens
+	if res.FinishReason == sched.FinishEOG {
+		toks = toks[:len(toks)-1]
+	}
+	pieces := make([][]byte, len(toks))
+	var text []byte
+	for i, t := range toks {
+		pieces[i] = e.tok.AppendPiece(nil, t)
+		text = append(text, pieces[i]...)
+	}
+	probs, err := constrain.EnumProbs(schema, pieces, res.Logprobs[:len(toks)])
+	if err != nil {
+		return fmt.Errorf("BUG: engine: %w", err)
+	}
+	// The automaton reads token pieces; the tokenizer's Decode may differ
+	// (SentencePiece drops a leading space).
+	res.JSON, res.EnumProbs = text, probs
+	return nil
 }
 
 func (e *Engine) text(toks []int32, reason string, stop []string) string {

@@ -44,7 +44,23 @@ const (
 	FinishLength = "length" // max tokens
 	FinishEOG    = "eog"    // end-of-generation token (kept as the last token)
 	FinishStop   = "stop"   // a stop string
+	// FinishComplete: the sequence's Constraint says the output is done
+	// (a constrained value nothing may follow).
+	FinishComplete = "complete"
 )
+
+// Constraint is the scheduler's side of constrained decoding (the sampler's
+// side is its sample.Mask, usually the same object; constrain.Matcher is
+// both). Advance is called once when the sequence is added and after every
+// sampled token the mask accepted (not after an end-of-generation token).
+// It returns how many output tokens stay (jump-forward may re-tokenise the
+// end of the output: the scheduler drops the rest and rewinds their KV
+// positions), tokens to append without sampling (their keys and values are
+// computed in one chunk at the next step, with logits for the last one
+// only), and whether the output is done.
+type Constraint interface {
+	Advance() (keep int, forced []int32, done bool)
+}
 
 // Seq is one request inside the scheduler.
 type Seq struct {
@@ -57,6 +73,13 @@ type Seq struct {
 	// OnToken is called from the step loop for every generated token; it
 	// must not block.
 	OnToken func(sample.Choice)
+	// Constraint (nil = none) adds jump-forward and completion; see
+	// Constraint.
+	Constraint Constraint
+	// OnJump is called from the step loop when Constraint changes the
+	// output: Out was cut to keep tokens, then forced appended. It must
+	// not block.
+	OnJump func(keep int, forced []int32)
 	// OnFinish is called once from the step loop when the sequence leaves:
 	// with the reason, or with err when it was cancelled or failed.
 	OnFinish func(reason string, err error)
@@ -65,6 +88,8 @@ type Seq struct {
 	Out        []int32
 	PrefixHits int // prompt positions taken from the prefix cache (first admission)
 	Preempted  int // times preempted
+	Forwards   int // steps whose batch held tokens of this sequence
+	Forced     int // tokens appended by Constraint (jump-forward)
 
 	kv       int // kvcache sequence, -1 when not admitted
 	admitted uint64
@@ -83,7 +108,9 @@ type Stats struct {
 	PromptTokens     int64 // prompt tokens of admitted requests (first admission)
 	PrefixHitTokens  int64 // of those, taken from the prefix cache
 	PrefillTokens    int64 // prompt tokens computed (incl. recomputation after preemption)
-	GeneratedTokens  int64
+	GeneratedTokens  int64 // sampled
+	ForcedTokens     int64 // appended by jump-forward without sampling
+	RewoundTokens    int64 // computed positions rolled back by jump-forward re-tokenisation
 	Preemptions      int64
 	Finished         int64
 	Cancelled        int64
@@ -145,8 +172,51 @@ func (s *Scheduler) Add(q *Seq) error {
 	}
 	q.kv, q.row = -1, -1
 	q.pending = q.Prompt
+	if q.Constraint != nil {
+		// A schema usually forces the output's first bytes ('{"severity":"').
+		if s.advance(q) {
+			s.finish(q, FinishComplete, nil)
+			return nil
+		}
+		if len(q.Out) >= q.MaxTokens {
+			s.finish(q, FinishLength, nil)
+			return nil
+		}
+	}
 	s.waiting = append(s.waiting, q)
 	return nil
+}
+
+// advance asks q's Constraint for its jump-forward and applies it to Out,
+// pending and the KV sequence. It reports whether the output is done.
+// Tokens beyond MaxTokens are dropped: stopReason then ends q.
+func (s *Scheduler) advance(q *Seq) bool {
+	keep, forced, done := q.Constraint.Advance()
+	if keep > len(q.Out) {
+		panic(fmt.Sprintf("BUG: sched: constraint keeps %d of %d output tokens", keep, len(q.Out)))
+	}
+	if keep == len(q.Out) && len(forced) == 0 {
+		return done
+	}
+	forced = forced[:min(len(forced), q.MaxTokens-keep)]
+	q.Out = append(q.Out[:keep], forced...)
+	// pending is always Prompt followed by Out.
+	q.pending = append(q.pending[:len(q.Prompt)+keep], forced...)
+	q.Forced += len(forced)
+	rewound := 0
+	if q.kv >= 0 && s.kv.ComputedLen(q.kv) > len(q.Prompt)+keep {
+		// Re-tokenised positions: their keys and values are computed again.
+		rewound = s.kv.ComputedLen(q.kv) - len(q.Prompt) - keep
+		s.kv.Truncate(q.kv, len(q.Prompt)+keep)
+	}
+	s.mu.Lock()
+	s.stats.ForcedTokens += int64(len(forced))
+	s.stats.RewoundTokens += int64(rewound)
+	s.mu.Unlock()
+	if q.OnJump != nil {
+		q.OnJump(keep, forced)
+	}
+	return done
 }
 
 // Idle reports whether no sequence is running or waiting.
@@ -255,7 +325,14 @@ func (s *Scheduler) Step() (int, error) {
 		if q.OnToken != nil {
 			q.OnToken(c)
 		}
-		if reason := s.stopReason(q, c.Token); reason != "" {
+		reason := s.stopReason(q, c.Token)
+		if reason == "" && q.Constraint != nil && s.advance(q) {
+			reason = FinishComplete
+		}
+		if reason == "" && len(q.Out) >= q.MaxTokens {
+			reason = FinishLength
+		}
+		if reason != "" {
 			s.remove(q)
 			s.finish(q, reason, nil)
 		}
@@ -358,6 +435,7 @@ func (s *Scheduler) add(q *Seq, n int) {
 		s.batch.Add(t, from+i, q.kv, logits)
 	}
 	q.inBatch = n
+	q.Forwards++
 	s.inStep = append(s.inStep, q)
 	if !(n == 1 && len(q.Out) > 0 && last) {
 		s.mu.Lock()
