@@ -66,3 +66,10 @@ func quantQ8Blocks(x *float32, nb int, q *int8, sum *int32, amax *float32)
 //
 //go:noescape
 func axpyFMA(dst *float32, a float32, x *float32, n int)
+
+// q4Dot2x4 is q4Dot1x4 for two Q4_0 rows (w and w+stride) at once:
+// out[4r+c] is row r against vector c. Each activation block serves both
+// rows, and the eight block sums share one reduction and one scale step.
+//
+//go:noescape
+func q4Dot2x4(w *byte, stride int, x *int8, xd *float32, xs *int32, nb int, tbl *float32, out *[8]float32)

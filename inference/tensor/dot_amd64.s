@@ -562,3 +562,86 @@ axloop8:
 axdone:
 	VZEROUPPER
 	RET
+
+// UNPACK4 widens the 16 bytes of a Q4_0 block at addr into 32 nibbles
+// (element j low nibble of byte j, element j+16 high nibble) in y.
+#define UNPACK4(addr, x, y, xt) \
+	VMOVDQU addr, x \
+	VPSRLW $4, x, xt \
+	VINSERTI128 $1, xt, y, y \
+	VPAND Y13, y, y
+
+// func q4Dot2x4(w *byte, stride int, x *int8, xd *float32, xs *int32, nb int, tbl *float32, out *[8]float32)
+TEXT ·q4Dot2x4(SB), NOSPLIT, $0-64
+	MOVQ w+0(FP), SI
+	MOVQ stride+8(FP), R8
+	MOVQ x+16(FP), DI
+	MOVQ xd+24(FP), DX
+	MOVQ xs+32(FP), R13
+	MOVQ nb+40(FP), CX
+	MOVQ tbl+48(FP), R10
+	VPCMPEQW Y15, Y15, Y15
+	VPSRLW $15, Y15, Y15
+	MOVL $0x0f0f0f0f, AX
+	VMOVD AX, X13
+	VPBROADCASTD X13, Y13
+	VXORPS Y14, Y14, Y14
+
+q42x4loop:
+	UNPACK4(2(SI), X0, Y0, X9)
+	UNPACK4(2(SI)(R8*1), X10, Y10, X9)
+
+	VPMADDUBSW (DI), Y0, Y1
+	VPMADDWD Y15, Y1, Y1
+	VPMADDUBSW 32(DI), Y0, Y2
+	VPMADDWD Y15, Y2, Y2
+	VPMADDUBSW 64(DI), Y0, Y3
+	VPMADDWD Y15, Y3, Y3
+	VPMADDUBSW 96(DI), Y0, Y4
+	VPMADDWD Y15, Y4, Y4
+	VPMADDUBSW (DI), Y10, Y5
+	VPMADDWD Y15, Y5, Y5
+	VPMADDUBSW 32(DI), Y10, Y6
+	VPMADDWD Y15, Y6, Y6
+	VPMADDUBSW 64(DI), Y10, Y7
+	VPMADDWD Y15, Y7, Y7
+	VPMADDUBSW 96(DI), Y10, Y8
+	VPMADDWD Y15, Y8, Y8
+
+	// [row 0: Σ per vector | row 1: Σ per vector]
+	VPHADDD Y2, Y1, Y1
+	VPHADDD Y4, Y3, Y3
+	VPHADDD Y6, Y5, Y5
+	VPHADDD Y8, Y7, Y7
+	VPHADDD Y3, Y1, Y1
+	VPHADDD Y7, Y5, Y5
+	VPERM2I128 $0x20, Y5, Y1, Y2
+	VPERM2I128 $0x31, Y5, Y1, Y3
+	VPADDD Y3, Y2, Y1
+
+	VBROADCASTI128 (R13), Y9
+	VPSLLD $3, Y9, Y9
+	VPSUBD Y9, Y1, Y1
+	VCVTDQ2PS Y1, Y1
+
+	MOVWLZX (SI), AX
+	MOVWLZX (SI)(R8*1), BX
+	VBROADCASTSS (R10)(AX*4), X10
+	VBROADCASTSS (R10)(BX*4), X11
+	VINSERTF128 $1, X11, Y10, Y10
+	VBROADCASTF128 (DX), Y11
+	VMULPS Y11, Y10, Y10
+	VMULPS Y10, Y1, Y1
+	VADDPS Y1, Y14, Y14
+
+	ADDQ $18, SI
+	ADDQ $128, DI
+	ADDQ $16, DX
+	ADDQ $16, R13
+	DECQ CX
+	JNZ q42x4loop
+
+	MOVQ out+56(FP), AX
+	VMOVUPS Y14, (AX)
+	VZEROUPPER
+	RET

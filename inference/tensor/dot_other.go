@@ -33,3 +33,7 @@ func quantQ8Blocks(x *float32, nb int, q *int8, sum *int32, amax *float32) {
 }
 
 func axpyFMA(dst *float32, a float32, x *float32, n int) { panic("BUG: tensor: no assembly kernels") }
+
+func q4Dot2x4(w *byte, stride int, x *int8, xd *float32, xs *int32, nb int, tbl *float32, out *[8]float32) {
+	panic("BUG: tensor: no assembly kernels")
+}
