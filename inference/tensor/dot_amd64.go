@@ -73,3 +73,9 @@ func axpyFMA(dst *float32, a float32, x *float32, n int)
 //
 //go:noescape
 func q4Dot2x4(w *byte, stride int, x *int8, xd *float32, xs *int32, nb int, tbl *float32, out *[8]float32)
+
+// q8Dot2x4 is q8Dot1x4 for two Q8_0 rows (w and w+stride) at once, as
+// q4Dot2x4.
+//
+//go:noescape
+func q8Dot2x4(w *byte, stride int, x *int8, xd *float32, nb int, tbl *float32, out *[8]float32)

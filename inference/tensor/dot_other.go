@@ -37,3 +37,7 @@ func axpyFMA(dst *float32, a float32, x *float32, n int) { panic("BUG: tensor: n
 func q4Dot2x4(w *byte, stride int, x *int8, xd *float32, xs *int32, nb int, tbl *float32, out *[8]float32) {
 	panic("BUG: tensor: no assembly kernels")
 }
+
+func q8Dot2x4(w *byte, stride int, x *int8, xd *float32, nb int, tbl *float32, out *[8]float32) {
+	panic("BUG: tensor: no assembly kernels")
+}

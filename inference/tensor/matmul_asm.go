@@ -95,16 +95,18 @@ func (s *matmulState) rowsJobAsm(lo, hi int) {
 	for k0 := 0; k0 < g; k0 += groupTile {
 		k1 := min(g, k0+groupTile)
 		r := lo
-		if w.Type == Q4_0 {
-			var o8 [8]float32
-			for ; r+2 <= hi; r += 2 {
-				wr := &w.Data[r*rb]
-				for k := k0; k < k1; k++ {
+		var o8 [8]float32
+		for ; r+2 <= hi; r += 2 {
+			wr := &w.Data[r*rb]
+			for k := k0; k < k1; k++ {
+				if w.Type == Q8_0 {
+					q8Dot2x4(wr, rb, &x.g4q[k*nb*4*QK], &x.g4d[k*nb*4], nb, tbl, &o8)
+				} else {
 					q4Dot2x4(wr, rb, &x.g4q[k*nb*4*QK], &x.g4d[k*nb*4], &x.g4s[k*nb*4], nb, tbl, &o8)
-					for c := 0; c < 4; c++ {
-						out[(4*k+c)*rows+r] = o8[c]
-						out[(4*k+c)*rows+r+1] = o8[4+c]
-					}
+				}
+				for c := 0; c < 4; c++ {
+					out[(4*k+c)*rows+r] = o8[c]
+					out[(4*k+c)*rows+r+1] = o8[4+c]
 				}
 			}
 		}
