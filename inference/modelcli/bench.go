@@ -12,7 +12,7 @@ import (
 )
 
 const benchUsage = "--model M [--threads T] [--kv-type f32|f16] [--pp 128] [--tg 64] [--reps 3] [--format json|text]\n" +
-	"       bench --model M --concurrency C --prompt-tokens P --gen-tokens G [--shared-prefix N] [--requests R] [--kv-mib 256] [--no-prefix-cache] [--threads T] [--format json|text]"
+	"       bench --model M --concurrency C --prompt-tokens P --gen-tokens G [--shared-prefix N] [--requests R] [--kv-mib 256] [--no-prefix-cache] [--json-schema FILE|default [--no-jump-forward]] [--threads T] [--format json|text]"
 
 type benchResult struct {
 	Model        string    `json:"model"`
@@ -56,11 +56,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&so.requests, "requests", 0, "serving mode: number of requests (0 = 4 × concurrency)")
 	fs.IntVar(&so.kvMiB, "kv-mib", 256, "serving mode: KV cache memory in MiB")
 	fs.BoolVar(&so.noPrefixCache, "no-prefix-cache", false, "serving mode: disable prefix reuse")
+	schemaArg := fs.String("json-schema", "", "serving mode (concurrency 1 unless given): each request decodes one value of this JSON Schema (\"default\": the default classification schema) instead of --gen-tokens tokens")
+	fs.BoolVar(&so.noJumpForward, "no-jump-forward", false, "with --json-schema: sample every token, even those the schema forces")
 	if err := parse(fs, benchUsage, args, stdout); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
 		return err
+	}
+	var err error
+	if so.schema, so.schemaMaxBytes, err = loadSchema(*schemaArg); err != nil {
+		return err
+	}
+	if so.schema != nil && so.concurrency == 0 {
+		so.concurrency = 1
 	}
 	if so.concurrency != 0 {
 		if *path == "" {

@@ -21,6 +21,9 @@ type serveOptions struct {
 	concurrency, promptTokens, genTokens int
 	sharedPrefix, requests, kvMiB        int
 	noPrefixCache                        bool
+	schema                               []byte // nil: --gen-tokens tokens per request
+	schemaMaxBytes                       int
+	noJumpForward                        bool
 }
 
 type serveResult struct {
@@ -45,6 +48,18 @@ type serveResult struct {
 	Steps           int64   `json:"steps"`
 	KVBytesPerToken int64   `json:"kv_bytes_per_token"`
 	KVBlocks        int     `json:"kv_blocks"`
+
+	// With --json-schema (gen_tokens is then 0): tokens appended by
+	// jump-forward (generated_tokens counts the sampled ones), output
+	// tokens (both) per second, and forward passes per object (the
+	// prompt's included).
+	Schema            bool    `json:"schema,omitempty"`
+	JumpForward       bool    `json:"jump_forward,omitempty"`
+	ForcedTokens      int64   `json:"forced_tokens,omitempty"`
+	OutputTokensPerS  float64 `json:"output_tokens_per_s,omitempty"`
+	ForwardsPerObject float64 `json:"forwards_per_object,omitempty"`
+	TokensPerObject   float64 `json:"tokens_per_object,omitempty"`
+	ObjectsPerS       float64 `json:"objects_per_s,omitempty"`
 }
 
 // runServeBench drives the engine with synthetic requests: random token
@@ -74,6 +89,11 @@ func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error 
 	}
 	defer m.Close()
 	cfg := m.Config()
+	if o.schema != nil {
+		if o.genTokens, err = schemaMaxTokens(o.schemaMaxBytes, o.promptTokens, cfg.NCtx); err != nil {
+			return err
+		}
+	}
 	if o.promptTokens+o.genTokens > cfg.NCtx {
 		return usagef("--prompt-tokens %d + --gen-tokens %d exceed the context length %d", o.promptTokens, o.genTokens, cfg.NCtx)
 	}
@@ -96,12 +116,21 @@ func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error 
 	for i := range prompts {
 		prompts[i] = slices.Concat(prefix, randToks(o.promptTokens-o.sharedPrefix))
 	}
-	if _, err := e.Generate(ctx, engine.Request{Prompt: slices.Concat(prefix, randToks(o.promptTokens-o.sharedPrefix)), MaxTokens: 1, IgnoreEOG: true}); err != nil {
+	request := func(prompt []int32, maxTokens int) engine.Request {
+		if o.schema != nil {
+			return engine.Request{Prompt: prompt, Schema: o.schema, NoJumpForward: o.noJumpForward}
+		}
+		return engine.Request{Prompt: prompt, MaxTokens: maxTokens, IgnoreEOG: true}
+	}
+	// The warm-up also compiles the schema's index.
+	if _, err := e.Generate(ctx, request(slices.Concat(prefix, randToks(o.promptTokens-o.sharedPrefix)), 1)); err != nil {
 		return err
 	}
 	before := e.Stats()
 
 	ttft := make([]float64, o.requests)
+	forwards := make([]int, o.requests)
+	outTokens := make([]int, o.requests)
 	errs := make([]error, o.requests)
 	sem := make(chan struct{}, o.concurrency)
 	var wg sync.WaitGroup
@@ -117,8 +146,12 @@ func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error 
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			r, err := e.Generate(ctx, engine.Request{Prompt: prompts[i], MaxTokens: o.genTokens, IgnoreEOG: true})
+			r, err := e.Generate(ctx, request(prompts[i], o.genTokens))
 			ttft[i], errs[i] = float64(r.TTFT)/float64(time.Millisecond), err
+			forwards[i], outTokens[i] = r.Forwards, len(r.Tokens)
+			if err == nil && o.schema != nil && r.JSON == nil {
+				errs[i] = fmt.Errorf("request %d: no complete value in %d tokens (%s)", i, len(r.Tokens), r.FinishReason)
+			}
 		}()
 	}
 	wg.Wait()
@@ -143,8 +176,28 @@ func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error 
 		res.TokensPerCPUS = float64(res.GeneratedTokens) / cpu
 	}
 	res.TTFTMsP50, res.TTFTMsP99 = percentile(ttft, 0.50), percentile(ttft, 0.99)
+	if o.schema != nil {
+		res.GenTokens = 0
+		res.Schema, res.JumpForward = true, !o.noJumpForward
+		res.ForcedTokens = after.ForcedTokens - before.ForcedTokens
+		var f, n int
+		for i := range forwards {
+			f += forwards[i]
+			n += outTokens[i]
+		}
+		res.OutputTokensPerS = float64(n) / wall
+		res.ForwardsPerObject = float64(f) / float64(o.requests)
+		res.TokensPerObject = float64(n) / float64(o.requests)
+		res.ObjectsPerS = float64(o.requests) / wall
+	}
 	if o.format == "json" {
 		return writeJSON(stdout, res)
+	}
+	if o.schema != nil {
+		_, err = fmt.Fprintf(stdout, "%s  c=%d  %d objects (jump-forward %v) in %.2fs: %.2f objects/s  %.1f tokens/object (%d sampled, %d forced)  %.1f output t/s  %.1f forward passes/object  ttft p50 %.1f ms\n",
+			o.model, o.concurrency, res.Requests, res.JumpForward, wall, res.ObjectsPerS, res.TokensPerObject,
+			res.GeneratedTokens, res.ForcedTokens, res.OutputTokensPerS, res.ForwardsPerObject, res.TTFTMsP50)
+		return err
 	}
 	_, err = fmt.Fprintf(stdout, "%s  c=%d  %d requests  %d tokens in %.2fs: %.1f t/s (%.1f per CPU-s)  ttft p50 %.1f ms p99 %.1f ms  prefix hits %d  kv %d B/token\n",
 		o.model, o.concurrency, res.Requests, res.GeneratedTokens, wall, res.TokensPerS, res.TokensPerCPUS,

@@ -2,6 +2,8 @@ package modelcli
 
 import (
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -12,7 +14,7 @@ import (
 	"github.com/logsift/logsift/inference/tokenizer"
 )
 
-const generateUsage = "--model M --prompt T [--no-bos] [--special] [--max-tokens N] [--temperature 0] [--top-k 0] [--top-p 1] [--min-p 0] [--seed S] [--top-logprobs K] [--threads T] [--kv-type f32|f16] [--format json|text]"
+const generateUsage = "--model M --prompt T [--no-bos] [--special] [--max-tokens N] [--temperature 0] [--top-k 0] [--top-p 1] [--min-p 0] [--seed S] [--top-logprobs K] [--threads T] [--kv-type f32|f16] [--json-schema FILE|default [--no-jump-forward]] [--format json|text]"
 
 // tokenLogprob is one entry of a step's top log-probabilities.
 type tokenLogprob struct {
@@ -26,6 +28,15 @@ type generateResult struct {
 	Text         string           `json:"text"`
 	Stop         string           `json:"stop"`
 	TopLogprobs  [][]tokenLogprob `json:"top_logprobs"`
+
+	// With --json-schema: the value (absent when --max-tokens cut it
+	// short), the probability of each enum-valued property's chosen value
+	// (see engine.Result.EnumProbs), forward passes and tokens appended by
+	// jump-forward.
+	JSON         json.RawMessage    `json:"json,omitempty"`
+	EnumProbs    map[string]float64 `json:"enum_probs,omitempty"`
+	Forwards     int                `json:"forward_passes"`
+	ForcedTokens int                `json:"forced_tokens"`
 }
 
 func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -44,9 +55,13 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	threads := fs.Int("threads", 0, "threads (0 = one per CPU)")
 	kvType := fs.String("kv-type", "f32", "KV cache precision: f32 or f16 (llama.cpp's default)")
 	format := fs.String("format", "json", "output format: json or text")
+	schemaArg := fs.String("json-schema", "", "decode a value of this JSON Schema file (\"default\": the default classification schema); --max-tokens defaults to the schema's bound")
+	noJump := fs.Bool("no-jump-forward", false, "with --json-schema: sample every token, even those the schema forces")
 	if err := parse(fs, generateUsage, args, stdout); err != nil {
 		return err
 	}
+	maxSet := false
+	fs.Visit(func(f *flag.Flag) { maxSet = maxSet || f.Name == "max-tokens" })
 	if err := noArgs(fs); err != nil {
 		return err
 	}
@@ -75,6 +90,10 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	schema, maxBytes, err := loadSchema(*schemaArg)
+	if err != nil {
+		return err
+	}
 	m, err := model.Load(*path, model.Options{Threads: *threads, KVType: kvt})
 	if err != nil {
 		return err
@@ -82,7 +101,12 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	defer m.Close()
 	tok := m.Tokenizer()
 	ids := tok.Encode(*prompt, tokenizer.EncodeOptions{AddSpecial: !*noBOS, ParseSpecial: *special})
-	res, err := generate(ctx, m, ids, genOptions{maxTokens: *maxTokens, topLogprobs: *topLP, sampling: sample.Params{
+	if schema != nil && !maxSet {
+		if *maxTokens, err = schemaMaxTokens(maxBytes, len(ids), m.Config().NCtx); err != nil {
+			return err
+		}
+	}
+	res, err := generate(ctx, m, ids, genOptions{maxTokens: *maxTokens, topLogprobs: *topLP, schema: schema, noJumpForward: *noJump, sampling: sample.Params{
 		Temperature: float32(*temp), TopK: *topK, TopP: float32(*topP), MinP: float32(*minP), Seed: *seed}})
 	if err != nil {
 		return err
@@ -90,7 +114,11 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *format == "json" {
 		return writeJSON(stdout, res)
 	}
-	_, err = fmt.Fprintln(stdout, res.Text)
+	out := res.Text
+	if schema != nil && res.JSON != nil {
+		out = string(res.JSON)
+	}
+	_, err = fmt.Fprintln(stdout, out)
 	return err
 }
 
@@ -98,6 +126,9 @@ type genOptions struct {
 	maxTokens   int
 	topLogprobs int
 	sampling    sample.Params
+	// schema (nil = none) constrains the output; see engine.Request.
+	schema        []byte
+	noJumpForward bool
 }
 
 // generate runs one request through the serving engine (paged KV cache,
@@ -134,15 +165,19 @@ func generate(ctx context.Context, m *model.Model, prompt []int32, o genOptions)
 	defer e.Close()
 	sp := o.sampling
 	sp.TopLogprobs = o.topLogprobs
-	r, err := e.Generate(ctx, engine.Request{Prompt: prompt, MaxTokens: o.maxTokens, Sampling: sp})
+	r, err := e.Generate(ctx, engine.Request{Prompt: prompt, MaxTokens: o.maxTokens, Sampling: sp,
+		Schema: o.schema, NoJumpForward: o.noJumpForward})
 	if err != nil {
 		return nil, err
 	}
 	res.Tokens = r.Tokens
 	res.Text = r.Text
-	if r.FinishReason == "eog" {
-		res.Stop = "eog"
+	switch r.FinishReason {
+	case "eog", "complete": // complete: the schema's value is done
+		res.Stop = r.FinishReason
 	}
+	res.JSON, res.EnumProbs = r.JSON, r.EnumProbs
+	res.Forwards, res.ForcedTokens = r.Forwards, r.ForcedTokens
 	for _, top := range r.TopLogprobs {
 		step := make([]tokenLogprob, len(top))
 		for i, t := range top {
