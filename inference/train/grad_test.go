@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/logsift/logsift/inference/tensor"
 )
 
 // Gradient checks. Everything runs in float32, as training does, so the
@@ -94,16 +96,19 @@ func TestGradEmbedding(t *testing.T) {
 
 func TestGradLinear(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	const T, in, out = 3, 13, 6
+	const T, in, out = 5, 13, 6
+	lin := linear{tensor.NewPool(1), &arena{}}
 	x, w := randVec(rng, T*in, 1), randVec(rng, out*in, 1)
 	r := randVec(rng, T*out, 1)
 	loss := func() float64 {
 		y := make([]float32, T*out)
-		linearFwd(y, x, w, T, in, out)
+		lin.fwd(y, x, w, T, in, out)
 		return weighted(y, r)
 	}
 	dx, dw := make([]float32, T*in), make([]float32, out*in)
-	linearBwd(dx, dw, r, x, w, T, in, out)
+	wT := make([]float32, in*out)
+	transpose(wT, w, out, in)
+	lin.bwd(dx, dw, r, x, wT, T, in, out)
 	checkGrad(t, "dx", x, dx, nil, loss)
 	checkGrad(t, "dW", w, dw, nil, loss)
 }
@@ -175,11 +180,12 @@ func TestGradSwiGLU(t *testing.T) {
 	r := randVec(rng, n, 1)
 	loss := func() float64 {
 		a := make([]float32, n)
-		swigluFwd(a, g, u)
+		swigluFwd(a, make([]float32, n), g, u)
 		return weighted(a, r)
 	}
-	dg, du := make([]float32, n), make([]float32, n)
-	swigluBwd(dg, du, r, g, u)
+	dg, du, sig := make([]float32, n), make([]float32, n), make([]float32, n)
+	swigluFwd(make([]float32, n), sig, g, u)
+	swigluBwd(dg, du, r, sig, g, u)
 	checkGrad(t, "dgate", g, dg, nil, loss)
 	checkGrad(t, "dup", u, du, nil, loss)
 }
@@ -204,7 +210,7 @@ var tinyConfig = Config{NEmbd: 16, NLayer: 2, NHead: 2, NHeadKV: 1, NFF: 24, Voc
 // forward-only path (all logits), independently of pass.step's row
 // selection.
 func maskedLoss(m *Model, toks []int32, mask []bool) float64 {
-	ps := newPass(m, false)
+	ps := newPass(m, nil)
 	logits := ps.logits(toks)
 	V := m.Cfg.Vocab
 	var loss float64
@@ -246,7 +252,9 @@ func TestGradModel(t *testing.T) {
 	}
 	toks := []int32{1, 5, 39, 12, 7, 7, 30, 2}
 	mask := []bool{false, false, false, true, false, true, true, true}
-	ps := newPass(m, true)
+	wT := make([]float32, len(m.W))
+	m.transposeWeights(wT, 2)
+	ps := newPass(m, wT)
 	lossSum, n := ps.step(toks, mask, 1)
 	if n != 4 {
 		t.Fatalf("step counted %d masked tokens, want 4", n)
@@ -280,7 +288,7 @@ func TestLossMask(t *testing.T) {
 	if got := maskedLoss(m, toks, mask); got == base {
 		t.Errorf("changing a masked token left the loss at %v", got)
 	}
-	ps := newPass(m, true)
+	ps := newPass(m, make([]float32, len(m.W)))
 	if l, n := ps.step(toks, []bool{true, false, false, false, false, false}, 1); l != 0 || n != 0 {
 		t.Errorf("a mask on token 0 only gave loss %v over %d tokens, want nothing to predict", l, n)
 	}

@@ -2,6 +2,7 @@ package train
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/logsift/logsift/inference/tensor"
 )
@@ -28,33 +29,59 @@ func embedBwd(dEmbd, dx []float32, toks []int32, e int) {
 	}
 }
 
-// linearFwd: y[t][o] = Σ_i x[t][i]·W[o][i] for T rows; W has out rows of in.
-// The weight row is the outer loop so that it stays in cache across rows.
-func linearFwd(y, x, w []float32, T, in, out int) {
-	for o := range out {
-		wr := w[o*in : (o+1)*in]
-		for t := range T {
-			y[t*out+o] = tensor.Dot(wr, x[t*in:(t+1)*in])
+// linear is the matrix product of a layer, y = x·Wᵀ with W of out rows of
+// in, and its gradients. All three products run on tensor.Pool's F32 MatMul
+// (a register-blocked FMA kernel): the forward pass directly, the backward
+// pass on transposed operands, because MatMul only computes "rows of a
+// matrix dotted with vectors":
+//
+//	dx = dy·W   : rows of Wᵀ (in × out, prepared once per step) · rows of dy
+//	dW = dyᵀ·x  : rows of xᵀ (in × T) · rows of dyᵀ (out vectors of T)
+//
+// Transposing x and dy costs O(T·(in+out)), small beside the O(T·in·out)
+// products.
+type linear struct {
+	pool *tensor.Pool
+	mem  *arena
+}
+
+// matrix views a float32 slice as an F32 tensor.Matrix without copying.
+func matrix(w []float32, rows, cols int) *tensor.Matrix {
+	return &tensor.Matrix{Type: tensor.F32, Rows: rows, Cols: cols, Data: unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), 4*len(w))}
+}
+
+// transpose sets dst (cols × rows) to the transpose of src (rows × cols).
+func transpose(dst, src []float32, rows, cols int) {
+	const b = 16 // tiles keep both sides' cache lines in use
+	for r0 := 0; r0 < rows; r0 += b {
+		for c0 := 0; c0 < cols; c0 += b {
+			for r := r0; r < min(rows, r0+b); r++ {
+				for c := c0; c < min(cols, c0+b); c++ {
+					dst[c*rows+r] = src[r*cols+c]
+				}
+			}
 		}
 	}
 }
 
-// linearBwd: dx[t] += Σ_o dy[t][o]·W[o] (skipped when dx is nil) and
-// dW[o] += Σ_t dy[t][o]·x[t].
-func linearBwd(dx, dw, dy, x, w []float32, T, in, out int) {
-	for o := range out {
-		wr, dwr := w[o*in:(o+1)*in], dw[o*in:(o+1)*in]
-		for t := range T {
-			g := dy[t*out+o]
-			if g == 0 {
-				continue
-			}
-			tensor.Axpy(dwr, g, x[t*in:(t+1)*in])
-			if dx != nil {
-				tensor.Axpy(dx[t*in:(t+1)*in], g, wr)
-			}
-		}
+// fwd: y[t][o] = Σ_i x[t][i]·W[o][i] for T rows.
+func (l linear) fwd(y, x, w []float32, T, in, out int) {
+	l.pool.MatMul(y, matrix(w, out, in), x, T)
+}
+
+// bwd: dx[t] += Σ_o dy[t][o]·W[o] (skipped when dx is nil) and
+// dW[o] += Σ_t dy[t][o]·x[t]. wT is W transposed (in rows of out).
+func (l linear) bwd(dx, dw, dy, x, wT []float32, T, in, out int) {
+	if dx != nil {
+		tmp := l.mem.takeDirty(T * in)
+		l.pool.MatMul(tmp, matrix(wT, in, out), dy, T)
+		addTo(dx[:T*in], tmp)
 	}
+	xT, dyT, tmp := l.mem.takeDirty(in*T), l.mem.takeDirty(out*T), l.mem.takeDirty(out*in)
+	transpose(xT, x, T, in)
+	transpose(dyT, dy, T, out)
+	l.pool.MatMul(tmp, matrix(xT, in, T), dyT, out)
+	addTo(dw[:out*in], tmp)
 }
 
 // rmsnormFwd: y[t] = x[t]·r_t ⊙ w with r_t = 1/sqrt(mean(x[t]²) + eps), as
@@ -156,7 +183,9 @@ func ropeBwd(dx, tab []float32, T, nHeads, hd int) {
 //	out_i,h    = Σ_j P[h][i][j] v_j,h/G
 //
 // rounded as package model's attention (float32 scores and exponentials,
-// float64 sum). P (nHead·T·T, upper triangle unused) is kept for backward.
+// float64 sum), except that the weighted sum of values uses fused
+// multiply-adds (tensor.Axpy), which package model does not: the results
+// differ in the last bits. P (nHead·T·T, upper triangle unused) is kept for backward.
 func attnFwd(out, P, q, k, v []float32, T, nHead, nHeadKV, hd int) {
 	qd, kvd, group := nHead*hd, nHeadKV*hd, nHead/nHeadKV
 	scale := float32(1 / math.Sqrt(float64(hd)))
@@ -182,12 +211,7 @@ func attnFwd(out, P, q, k, v []float32, T, nHead, nHeadKV, hd int) {
 			clear(o)
 			for j := range p {
 				p[j] *= inv
-				// A plain loop, not tensor.Axpy's fused multiply-add:
-				// package model rounds the product before the sum.
-				vj := v[j*kvd+ko : j*kvd+ko+hd]
-				for c, vv := range vj {
-					o[c] += p[j] * vv
-				}
+				tensor.Axpy(o, p[j], v[j*kvd+ko:j*kvd+ko+hd])
 			}
 		}
 	}
@@ -231,10 +255,12 @@ func attnBwd(dq, dk, dv, dout, P, q, k, v, dS []float32, T, nHead, nHeadKV, hd i
 }
 
 // swigluFwd: a = silu(g) ⊙ u with silu(g) = g/(1+exp(-g)), as tensor.SiLU
-// and tensor.Mul round it.
-func swigluFwd(a, g, u []float32) {
+// and tensor.Mul round it. sig receives sigmoid(g) for the backward pass.
+func swigluFwd(a, sig, g, u []float32) {
 	for i, gv := range g {
-		a[i] = gv / (1 + float32(math.Exp(float64(-gv)))) * u[i]
+		e := 1 + float32(math.Exp(float64(-gv)))
+		sig[i] = 1 / e
+		a[i] = gv / e * u[i]
 	}
 }
 
@@ -242,9 +268,9 @@ func swigluFwd(a, g, u []float32) {
 //
 //	du += da·silu(g)
 //	dg += da·u·σ·(1 + g·(1−σ))
-func swigluBwd(dg, du, da, g, u []float32) {
+func swigluBwd(dg, du, da, sigs, g, u []float32) {
 	for i, gv := range g {
-		sig := 1 / (1 + float32(math.Exp(float64(-gv))))
+		sig := sigs[i]
 		dg[i] += da[i] * u[i] * sig * (1 + gv*(1-sig))
 		du[i] += da[i] * gv * sig
 	}

@@ -1,5 +1,11 @@
 package train
 
+import (
+	"sync"
+
+	"github.com/logsift/logsift/inference/tensor"
+)
+
 // arena hands out zeroed scratch for one sequence's forward and backward
 // pass. It learns the size a pass needs: what does not fit this time comes
 // from the heap, and the next reset grows the buffer to cover it.
@@ -9,13 +15,20 @@ type arena struct {
 }
 
 func (a *arena) take(n int) []float32 {
+	s := a.takeDirty(n)
+	clear(s)
+	return s
+}
+
+// takeDirty is take without the zeroing, for buffers that are written in
+// full before they are read.
+func (a *arena) takeDirty(n int) []float32 {
 	a.need += n
 	if a.off+n > len(a.buf) {
 		return make([]float32, n)
 	}
 	s := a.buf[a.off : a.off+n : a.off+n]
 	a.off += n
-	clear(s)
 	return s
 }
 
@@ -34,27 +47,60 @@ type layerActs struct {
 	xmid      []float32 // residual stream after attention
 	h2, rstd2 []float32 // ffn_norm output and its 1/rms
 	g, u, a   []float32 // gate, up, silu(gate)⊙up
+	sig       []float32 // sigmoid(gate)
 }
 
-// pass is one worker's state: scratch and a gradient buffer laid out like
-// Model.W.
+// pass is one worker's state: scratch, a single-threaded tensor.Pool for
+// its matrix products, and a gradient buffer laid out like Model.W.
 type pass struct {
 	m    *Model
 	w    weights
+	wt   weights // the matrices of w transposed (see transposeWeights)
 	grad []float32
 	gw   weights
-	mem  arena
+	mem  *arena
+	lin  linear
 	rope []float32 // cos/sin table for Cfg.Ctx positions
 }
 
-func newPass(m *Model, withGrad bool) *pass {
+// newPass makes a worker. A pass that computes gradients needs wT, the
+// weights as transposeWeights leaves them, refreshed after every update;
+// workers share it (read only).
+func newPass(m *Model, wT []float32) *pass {
 	c := m.Cfg
-	p := &pass{m: m, w: m.bind(m.W), rope: ropeTable(c.Ctx, c.HeadDim(), c.RopeBase)}
-	if withGrad {
+	mem := &arena{}
+	p := &pass{m: m, w: m.bind(m.W), mem: mem, lin: linear{tensor.NewPool(1), mem}, rope: ropeTable(c.Ctx, c.HeadDim(), c.RopeBase)}
+	if wT != nil {
+		p.wt = m.bind(wT)
 		p.grad = make([]float32, len(m.W))
 		p.gw = m.bind(p.grad)
 	}
 	return p
+}
+
+// transposeWeights writes every matrix of m.W, transposed, at its own offset
+// in dst (norm vectors are copied as they are), splitting the work over
+// goroutines by parameter.
+func (m *Model) transposeWeights(dst []float32, threads int) {
+	var wg sync.WaitGroup
+	next := make(chan Param, len(m.Params))
+	for _, p := range m.Params {
+		next <- p
+	}
+	close(next)
+	for range max(1, threads) {
+		wg.Go(func() {
+			for p := range next {
+				src, d := m.W[p.Off:p.Off+p.N], dst[p.Off:p.Off+p.N]
+				if len(p.Dims) == 2 {
+					transpose(d, src, p.Dims[1], p.Dims[0])
+				} else {
+					copy(d, src)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // forward runs the blocks over toks and returns the residual stream after
@@ -73,25 +119,25 @@ func (ps *pass) forward(toks []int32) ([][]float32, []layerActs) {
 		a.h1, a.rstd1 = ps.mem.take(T*E), ps.mem.take(T)
 		rmsnormFwd(a.h1, a.rstd1, x, w.attnNorm, T, E, c.Eps)
 		a.q, a.k, a.v = ps.mem.take(T*qd), ps.mem.take(T*kvd), ps.mem.take(T*kvd)
-		linearFwd(a.q, a.h1, w.wq, T, E, qd)
-		linearFwd(a.k, a.h1, w.wk, T, E, kvd)
-		linearFwd(a.v, a.h1, w.wv, T, E, kvd)
+		ps.lin.fwd(a.q, a.h1, w.wq, T, E, qd)
+		ps.lin.fwd(a.k, a.h1, w.wk, T, E, kvd)
+		ps.lin.fwd(a.v, a.h1, w.wv, T, E, kvd)
 		ropeFwd(a.q, ps.rope, T, c.NHead, hd)
 		ropeFwd(a.k, ps.rope, T, c.NHeadKV, hd)
 		a.p, a.att = ps.mem.take(c.NHead*T*T), ps.mem.take(T*qd)
 		attnFwd(a.att, a.p, a.q, a.k, a.v, T, c.NHead, c.NHeadKV, hd)
 		a.xmid = ps.mem.take(T * E)
-		linearFwd(a.xmid, a.att, w.wo, T, qd, E)
+		ps.lin.fwd(a.xmid, a.att, w.wo, T, qd, E)
 		addTo(a.xmid, x)
 
 		a.h2, a.rstd2 = ps.mem.take(T*E), ps.mem.take(T)
 		rmsnormFwd(a.h2, a.rstd2, a.xmid, w.ffnNorm, T, E, c.Eps)
-		a.g, a.u, a.a = ps.mem.take(T*ff), ps.mem.take(T*ff), ps.mem.take(T*ff)
-		linearFwd(a.g, a.h2, w.gate, T, E, ff)
-		linearFwd(a.u, a.h2, w.up, T, E, ff)
-		swigluFwd(a.a, a.g, a.u)
+		a.g, a.u, a.a, a.sig = ps.mem.take(T*ff), ps.mem.take(T*ff), ps.mem.take(T*ff), ps.mem.take(T*ff)
+		ps.lin.fwd(a.g, a.h2, w.gate, T, E, ff)
+		ps.lin.fwd(a.u, a.h2, w.up, T, E, ff)
+		swigluFwd(a.a, a.sig, a.g, a.u)
 		out := ps.mem.take(T * E)
-		linearFwd(out, a.a, w.down, T, ff, E)
+		ps.lin.fwd(out, a.a, w.down, T, ff, E)
 		addTo(out, a.xmid)
 		xs[l+1] = out
 	}
@@ -107,7 +153,7 @@ func (ps *pass) logits(toks []int32) []float32 {
 	hf, rstd := ps.mem.take(T*E), ps.mem.take(T)
 	rmsnormFwd(hf, rstd, xs[c.NLayer], ps.w.outNorm, T, E, c.Eps)
 	out := make([]float32, T*c.Vocab)
-	linearFwd(out, hf, ps.w.embd, T, E, c.Vocab)
+	ps.lin.fwd(out, hf, ps.w.embd, T, E, c.Vocab)
 	return out
 }
 
@@ -141,12 +187,12 @@ func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
 		copy(hsel[r*E:(r+1)*E], hf[i*E:(i+1)*E])
 	}
 	logits := ps.mem.take(n * V)
-	linearFwd(logits, hsel, ps.w.embd, n, E, V)
+	ps.lin.fwd(logits, hsel, ps.w.embd, n, E, V)
 	loss := crossEntropy(logits, targets, V, scale)
 
 	// Backward. dx is the gradient of the residual stream, flowing down.
 	dsel := ps.mem.take(n * E)
-	linearBwd(dsel, ps.gw.embd, logits, hsel, ps.w.embd, n, E, V)
+	ps.lin.bwd(dsel, ps.gw.embd, logits, hsel, ps.wt.embd, n, E, V)
 	dhf := ps.mem.take(T * E)
 	for r, i := range rows {
 		copy(dhf[i*E:(i+1)*E], dsel[r*E:(r+1)*E])
@@ -159,21 +205,21 @@ func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
 	dq, dk, dv, datt := ps.mem.take(T*qd), ps.mem.take(T*kvd), ps.mem.take(T*kvd), ps.mem.take(T*qd)
 	dS := ps.mem.take(T)
 	for l := c.NLayer - 1; l >= 0; l-- {
-		w, gw, a := &ps.w.layers[l], &ps.gw.layers[l], &acts[l]
+		w, wt, gw, a := &ps.w.layers[l], &ps.wt.layers[l], &ps.gw.layers[l], &acts[l]
 		// FFN: dx is d(xout) = d(xmid) through the residual.
 		clear(da)
-		linearBwd(da, gw.down, dx, a.a, w.down, T, ff, E)
+		ps.lin.bwd(da, gw.down, dx, a.a, wt.down, T, ff, E)
 		clear(dg)
 		clear(du)
-		swigluBwd(dg, du, da, a.g, a.u)
+		swigluBwd(dg, du, da, a.sig, a.g, a.u)
 		clear(dh)
-		linearBwd(dh, gw.gate, dg, a.h2, w.gate, T, E, ff)
-		linearBwd(dh, gw.up, du, a.h2, w.up, T, E, ff)
+		ps.lin.bwd(dh, gw.gate, dg, a.h2, wt.gate, T, E, ff)
+		ps.lin.bwd(dh, gw.up, du, a.h2, wt.up, T, E, ff)
 		rmsnormBwd(dx, gw.ffnNorm, dh, a.xmid, w.ffnNorm, a.rstd2, T, E)
 
 		// Attention: dx is now d(xmid) = d(xin) through the residual.
 		clear(datt)
-		linearBwd(datt, gw.wo, dx, a.att, w.wo, T, qd, E)
+		ps.lin.bwd(datt, gw.wo, dx, a.att, wt.wo, T, qd, E)
 		clear(dq)
 		clear(dk)
 		clear(dv)
@@ -181,9 +227,9 @@ func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
 		ropeBwd(dq, ps.rope, T, c.NHead, hd)
 		ropeBwd(dk, ps.rope, T, c.NHeadKV, hd)
 		clear(dh)
-		linearBwd(dh, gw.wq, dq, a.h1, w.wq, T, E, qd)
-		linearBwd(dh, gw.wk, dk, a.h1, w.wk, T, E, kvd)
-		linearBwd(dh, gw.wv, dv, a.h1, w.wv, T, E, kvd)
+		ps.lin.bwd(dh, gw.wq, dq, a.h1, wt.wq, T, E, qd)
+		ps.lin.bwd(dh, gw.wk, dk, a.h1, wt.wk, T, E, kvd)
+		ps.lin.bwd(dh, gw.wv, dv, a.h1, wt.wv, T, E, kvd)
 		rmsnormBwd(dx, gw.attnNorm, dh, xs[l], w.attnNorm, a.rstd1, T, E)
 	}
 	embedBwd(ps.gw.embd, dx, toks, E)

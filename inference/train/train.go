@@ -128,6 +128,7 @@ type trainer struct {
 	step   int // steps done
 	passes []*pass
 	grad   []float32 // the step's gradient: passes[0].grad after the reduction
+	wT     []float32 // the weights transposed, for the passes' backward products
 }
 
 // Train optimises m on data and returns the last step's progress. With
@@ -154,8 +155,9 @@ func Train(ctx context.Context, m *Model, data Dataset, opts Options) (Progress,
 			opts.Logger.Info("resumed", "path", opts.Checkpoint, "step", tr.step)
 		}
 	}
+	tr.wT = make([]float32, len(m.W))
 	for range opts.Threads {
-		tr.passes = append(tr.passes, newPass(m, true))
+		tr.passes = append(tr.passes, newPass(m, tr.wT))
 	}
 	tr.grad = tr.passes[0].grad
 
@@ -261,6 +263,7 @@ func (tr *trainer) runStep() (Progress, int, error) {
 		share[w] = append(share[w], i)
 		load[w] += lens(i)
 	}
+	tr.m.transposeWeights(tr.wT, W)
 	losses := make([]float64, W)
 	var wg sync.WaitGroup
 	for w, ps := range tr.passes {
@@ -329,5 +332,5 @@ func (m *Model) Logits(tokens []int32) ([]float32, error) {
 			return nil, fmt.Errorf("train: token %d out of range [0, %d)", t, m.Cfg.Vocab)
 		}
 	}
-	return newPass(m, false).logits(tokens), nil
+	return newPass(m, nil).logits(tokens), nil
 }
