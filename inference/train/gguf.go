@@ -1,6 +1,7 @@
 package train
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -55,7 +56,9 @@ func (m *Model) WriteGGUF(out io.Writer, tokenizer func(*gguf.Writer), t tensor.
 		w.SetKV("general.quantization_version", gguf.TypeUint32, 2)
 	}
 	if tokenizer != nil {
-		tokenizer(w)
+		if err := m.copyTokenizer(w, tokenizer); err != nil {
+			return err
+		}
 	}
 	for _, p := range m.Params {
 		typ := tensor.F32
@@ -74,6 +77,34 @@ func (m *Model) WriteGGUF(out io.Writer, tokenizer func(*gguf.Writer), t tensor.
 	}
 	_, err := w.WriteTo(out)
 	return err
+}
+
+// copyTokenizer runs the caller's tokenizer writer on a scratch Writer and
+// copies its metadata into w after checking the vocabulary size: a file
+// whose token_embd has more or fewer rows than the tokenizer has tokens
+// loads in our engine but not in llama.cpp.
+func (m *Model) copyTokenizer(w *gguf.Writer, tokenizer func(*gguf.Writer)) error {
+	scratch := gguf.NewWriter()
+	tokenizer(scratch)
+	var buf bytes.Buffer
+	if _, err := scratch.WriteTo(&buf); err != nil {
+		return fmt.Errorf("train: tokenizer metadata: %w", err)
+	}
+	f, err := gguf.Parse(buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("train: tokenizer metadata: %w", err)
+	}
+	toks, ok := f.Strings("tokenizer.ggml.tokens")
+	if !ok {
+		return fmt.Errorf("train: tokenizer metadata has no tokenizer.ggml.tokens")
+	}
+	if len(toks) != m.Cfg.Vocab {
+		return fmt.Errorf("train: tokenizer has %d tokens, the model's vocabulary %d", len(toks), m.Cfg.Vocab)
+	}
+	for _, kv := range f.Metadata {
+		w.SetKV(kv.Key, kv.Type, kv.Value)
+	}
+	return nil
 }
 
 func dims64(d []int) []uint64 {

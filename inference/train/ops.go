@@ -50,14 +50,20 @@ func matrix(w []float32, rows, cols int) *tensor.Matrix {
 	return &tensor.Matrix{Type: tensor.F32, Rows: rows, Cols: cols, Data: unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), 4*len(w))}
 }
 
-// transpose sets dst (cols × rows) to the transpose of src (rows × cols).
+// transpose sets dst (cols × rows) to the transpose of src (rows × cols),
+// in tiles of b×b so that the scattered writes stay within a few cache
+// lines per source row.
 func transpose(dst, src []float32, rows, cols int) {
-	const b = 16 // tiles keep both sides' cache lines in use
+	const b = 16
+	dst, src = dst[:rows*cols], src[:rows*cols]
 	for r0 := 0; r0 < rows; r0 += b {
+		r1 := min(rows, r0+b)
 		for c0 := 0; c0 < cols; c0 += b {
-			for r := r0; r < min(rows, r0+b); r++ {
-				for c := c0; c < min(cols, c0+b); c++ {
-					dst[c*rows+r] = src[r*cols+c]
+			c1 := min(cols, c0+b)
+			for r := r0; r < r1; r++ {
+				d := dst[c0*rows+r:]
+				for c, v := range src[r*cols+c0 : r*cols+c1] {
+					d[c*rows] = v
 				}
 			}
 		}
