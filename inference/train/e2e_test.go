@@ -190,13 +190,13 @@ func TestTrainToyTask(t *testing.T) {
 	var losses []float64
 	var prog []Progress
 	last, err := Train(context.Background(), m, data, Options{
-		Steps: 120, BatchTokens: 192, LR: 1e-2, Warmup: 10, WeightDecay: 0.01, Clip: 1, Seed: 3, Threads: 2,
+		Steps: 120, BatchTokens: 128, LR: 1e-2, Warmup: 10, WeightDecay: 0.01, Clip: 1, Seed: 3, Threads: 2,
 		Progress: func(p Progress) { losses = append(losses, p.Loss); prog = append(prog, p) },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(losses) != 120 || last.Step != 120 || prog[0].Step != 1 || last.Tokens < 120*192 || !(last.TokensPerSec > 0) {
+	if len(losses) != 120 || last.Step != 120 || prog[0].Step != 1 || last.Tokens < 120*128 || !(last.TokensPerSec > 0) {
 		t.Fatalf("progress: %d reports, last %+v", len(losses), last)
 	}
 	start := mean(losses[:5])
@@ -290,5 +290,14 @@ func TestCheckpointResume(t *testing.T) {
 	defer f.Close()
 	if s, _ := f.Int(keyStep); s != 10 {
 		t.Errorf("final checkpoint at step %d, want 10", s)
+	}
+
+	// A damaged checkpoint is an error, not a fresh start.
+	if err := os.WriteFile(path, []byte("GGUF\x03\x00\x00\x00junk"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := New(cfg, 1)
+	if _, err := Train(context.Background(), again, data, o); err == nil {
+		t.Errorf("resuming from a damaged checkpoint succeeded")
 	}
 }
