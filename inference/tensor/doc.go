@@ -16,11 +16,21 @@
 //     float32 the way ggml's rope cache does.
 //
 // MatMulRef is the straightforward oracle; Pool.MatMul is the fast path that
-// splits output rows over persistent worker goroutines, prepares x once per
-// call into pool scratch (no allocation per call), and walks the activation
-// vectors in tiles so a weight row is reused from L1. The kernels are pure Go
-// and live in dot_*.go so that assembly versions can replace them per
-// architecture: hand-unrolled int32 block sums for one vector (dot_q8.go,
-// dot_q4.go), and for batches three activation vectors packed into one int64
-// so that each 64-bit multiply does three products (dot_x3.go).
+// splits output rows over persistent worker goroutines (which spin briefly
+// between jobs before parking) and prepares x once per call into pool
+// scratch (no allocation per call).
+//
+// On amd64 with AVX2 and FMA (golang.org/x/sys/cpu) the products run in the
+// assembly kernels of dot_amd64.s (matmul_asm.go drives them): Q8_0/Q4_0
+// block dot products in the ggml manner (vpsignb/vpmaddubsw/vpmaddwd),
+// four weight rows × one vector for decode and two rows × four interleaved
+// vectors for batches, bit-exact with MatMulRef because each block's exact
+// integer sum is scaled and added in block order with a separate multiply
+// and add; an F32 FMA dot product and a 4×3 register-tiled F32 kernel for
+// batches (float results differ from MatMulRef by rounding only); and an
+// AVX2 activation quantiser. Elsewhere, or with useAsm off (tests run both),
+// the pure-Go kernels of dot_*.go run: hand-unrolled int32 block sums for
+// one vector (dot_q8.go, dot_q4.go), and for batches three activation
+// vectors packed into one int64 so that each 64-bit multiply does three
+// products (dot_x3.go).
 package tensor
