@@ -72,9 +72,9 @@ func TestSchemaValidity(t *testing.T) {
 		"refs":    readSchema(t, "refs"),
 		"enum":    readSchema(t, "enum_const"),
 	}
-	runs := 25
-	if testing.Short() {
-		runs = 5
+	runs := 25 // 450 generations
+	if testing.Short() || raceEnabled {
+		runs = 6
 	}
 	for _, mf := range []string{"tiny-llama-q8_0", "tiny-qwen2-f32", "tiny-qwen2-f16"} {
 		m := loadModel(t, mf)
