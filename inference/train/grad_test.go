@@ -155,18 +155,38 @@ func TestGradAttention(t *testing.T) {
 		qd, kvd := nHead*hd, nHeadKV*hd
 		q, k, v := randVec(rng, T*qd, 1), randVec(rng, T*kvd, 1), randVec(rng, T*kvd, 1)
 		r := randVec(rng, T*qd, 1)
+		lin := linear{tensor.NewPool(1), &arena{}}
 		P := make([]float32, nHead*T*T)
 		loss := func() float64 {
 			out := make([]float32, T*qd)
-			attnFwd(out, P, q, k, v, T, nHead, nHeadKV, hd)
+			lin.attnFwd(out, P, q, k, v, T, nHead, nHeadKV, hd)
 			return weighted(out, r)
 		}
 		loss()
 		dq, dk, dv := make([]float32, T*qd), make([]float32, T*kvd), make([]float32, T*kvd)
-		attnBwd(dq, dk, dv, r, P, q, k, v, make([]float32, T), T, nHead, nHeadKV, hd)
+		lin.attnBwd(dq, dk, dv, r, P, q, k, v, T, nHead, nHeadKV, hd)
 		checkGrad(t, "dq", q, dq, nil, loss)
 		checkGrad(t, "dk", k, dk, nil, loss)
 		checkGrad(t, "dv", v, dv, nil, loss)
+
+		// The plain per-pair attention agrees with the matrix-product one.
+		outRef, Pref := make([]float32, T*qd), make([]float32, nHead*T*T)
+		attnFwdRef(outRef, Pref, q, k, v, T, nHead, nHeadKV, hd)
+		out := make([]float32, T*qd)
+		lin.attnFwd(out, P, q, k, v, T, nHead, nHeadKV, hd)
+		dqR, dkR, dvR := make([]float32, T*qd), make([]float32, T*kvd), make([]float32, T*kvd)
+		attnBwdRef(dqR, dkR, dvR, r, Pref, q, k, v, make([]float32, T), T, nHead, nHeadKV, hd)
+		for _, c := range []struct {
+			name      string
+			got, want []float32
+		}{{"out", out, outRef}, {"dq", dq, dqR}, {"dk", dk, dkR}, {"dv", dv, dvR}} {
+			for i := range c.got {
+				if math.Abs(float64(c.got[i]-c.want[i])) > 1e-5*(1+math.Abs(float64(c.want[i]))) {
+					t.Errorf("%d/%d heads: %s[%d] = %v, reference %v", nHead, nHeadKV, c.name, i, c.got[i], c.want[i])
+					break
+				}
+			}
+		}
 	}
 	f(2, 2) // multi-head
 	f(4, 2) // grouped-query: two query heads per key/value head

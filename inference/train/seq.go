@@ -125,7 +125,7 @@ func (ps *pass) forward(toks []int32) ([][]float32, []layerActs) {
 		ropeFwd(a.q, ps.rope, T, c.NHead, hd)
 		ropeFwd(a.k, ps.rope, T, c.NHeadKV, hd)
 		a.p, a.att = ps.mem.take(c.NHead*T*T), ps.mem.take(T*qd)
-		attnFwd(a.att, a.p, a.q, a.k, a.v, T, c.NHead, c.NHeadKV, hd)
+		ps.lin.attnFwd(a.att, a.p, a.q, a.k, a.v, T, c.NHead, c.NHeadKV, hd)
 		a.xmid = ps.mem.take(T * E)
 		ps.lin.fwd(a.xmid, a.att, w.wo, T, qd, E)
 		addTo(a.xmid, x)
@@ -203,7 +203,6 @@ func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
 	dh := ps.mem.take(T * E)
 	dg, du, da := ps.mem.take(T*ff), ps.mem.take(T*ff), ps.mem.take(T*ff)
 	dq, dk, dv, datt := ps.mem.take(T*qd), ps.mem.take(T*kvd), ps.mem.take(T*kvd), ps.mem.take(T*qd)
-	dS := ps.mem.take(T)
 	for l := c.NLayer - 1; l >= 0; l-- {
 		w, wt, gw, a := &ps.w.layers[l], &ps.wt.layers[l], &ps.gw.layers[l], &acts[l]
 		// FFN: dx is d(xout) = d(xmid) through the residual.
@@ -223,7 +222,7 @@ func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
 		clear(dq)
 		clear(dk)
 		clear(dv)
-		attnBwd(dq, dk, dv, datt, a.p, a.q, a.k, a.v, dS, T, c.NHead, c.NHeadKV, hd)
+		ps.lin.attnBwd(dq, dk, dv, datt, a.p, a.q, a.k, a.v, T, c.NHead, c.NHeadKV, hd)
 		ropeBwd(dq, ps.rope, T, c.NHead, hd)
 		ropeBwd(dk, ps.rope, T, c.NHeadKV, hd)
 		clear(dh)
