@@ -37,11 +37,7 @@ func siluMul(g, u []float32) {
 func dot(a, b []float32) float32 { return tensor.Dot(a, b) }
 
 // axpy: dst += a·x.
-func axpy(dst []float32, a float32, x []float32) {
-	for i, v := range x[:len(dst)] {
-		dst[i] += a * v
-	}
-}
+func axpy(dst []float32, a float32, x []float32) { tensor.Axpy(dst, a, x[:len(dst)]) }
 
 // ropeScaled is rope with llama.cpp's frequency scaling: pair i of each head
 // turns by freqScale·θ_i/factors[i] instead of θ_i (θ_i = pos·base^(-2i/ropeDim),
