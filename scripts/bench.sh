@@ -31,6 +31,7 @@ declare -A REF=(
 	[q4_0,2,128]=395.51 [q4_0,2,512]=310.72 [q4_0,2,64]=110.09
 	[q4_0,1,128]=201.27 [q4_0,1,512]=170.79 [q4_0,1,64]=75.11
 )
+cpu=()
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 {
@@ -52,12 +53,21 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 			a=$($BIN model bench --model "$m" --threads $th --pp 128 --tg 64 --reps "$REPS" --format json)
 			b=$($BIN model bench --model "$m" --threads $th --pp 512 --tg 0 --reps "$REPS" --format json)
 			pp128=$(jq -r '.pp_tokens_per_s' <<<"$a"); tg=$(jq -r '.tg_tokens_per_s' <<<"$a"); pp512=$(jq -r '.pp_tokens_per_s' <<<"$b")
+			cpu+=("$(printf '| %s | %d | %.1f | %.1f | %.1f |' "${t^^}" $th "$(jq -r '.pp_tokens_per_cpu_s' <<<"$a")" "$(jq -r '.pp_tokens_per_cpu_s' <<<"$b")" "$(jq -r '.tg_tokens_per_cpu_s' <<<"$a")")")
 			printf '| %s | %d | %.1f | %s | %s | %.1f | %s | %s | %.1f | %s | %s |\n' "${t^^}" $th \
 				"$pp128" "${REF[$t,$th,128]}" "$(ratio "$pp128" "${REF[$t,$th,128]}")" \
 				"$pp512" "${REF[$t,$th,512]}" "$(ratio "$pp512" "${REF[$t,$th,512]}")" \
 				"$tg" "${REF[$t,$th,64]}" "$(ratio "$tg" "${REF[$t,$th,64]}")"
 		done
 	done
+	echo
+	echo "The same runs in tokens per CPU-second of the whole process (steadier than wall time when the machine"
+	echo "is loaded; with 2 threads it is about half the wall-clock rate when both cores are free):"
+	echo
+	echo "| model | threads | pp128 t/cpu-s | pp512 t/cpu-s | tg64 t/cpu-s |"
+	echo "| --- | ---: | ---: | ---: | ---: |"
+	printf '%s\n' "${cpu[@]}"
+	echo "Load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)."
 	echo
 	echo "### Serving: continuous batching and the prefix cache (Q8_0, 2 threads)"
 	echo
