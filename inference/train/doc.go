@@ -25,7 +25,9 @@
 // (Options.Seed, step), so a run is a pure function of its seed, and resuming
 // from a checkpoint (weights, AdamW moments, step) continues exactly as the
 // uninterrupted run would have. Examples of a batch are spread over
-// Options.Threads goroutines by a deterministic longest-first assignment,
-// each with its own gradient buffer, summed in worker order: results depend
-// on the thread count (float32 summation order) but not on timing.
+// Options.Shards gradient buffers by a deterministic longest-first
+// assignment and the shards are summed in order; Options.Threads goroutines
+// work through the shards. So results depend neither on timing nor on the
+// thread count (up to Shards), only on the machine's float32 kernels (the
+// AVX2/FMA ones on amd64, pure Go elsewhere).
 package train

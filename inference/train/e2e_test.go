@@ -232,6 +232,22 @@ func mean(v []float64) float64 {
 	return s / float64(len(v))
 }
 
+// The weights do not depend on the number of threads.
+func TestThreadsSameWeights(t *testing.T) {
+	data := taskData(3, 200)
+	var ws [][]float32
+	for _, threads := range []int{1, 2, 3} {
+		m, _ := New(taskConfig(210), 1)
+		if _, err := Train(context.Background(), m, data, Options{Steps: 4, BatchTokens: 96, LR: 5e-3, Clip: 1, Seed: 4, Threads: threads}); err != nil {
+			t.Fatal(err)
+		}
+		ws = append(ws, m.W)
+	}
+	if !slices.Equal(ws[0], ws[1]) || !slices.Equal(ws[0], ws[2]) {
+		t.Errorf("weights after training with 1, 2 and 3 threads differ")
+	}
+}
+
 // Stopping at step 5 and resuming from the checkpoint gives the losses and
 // the weights of the uninterrupted run.
 func TestCheckpointResume(t *testing.T) {

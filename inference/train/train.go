@@ -51,7 +51,14 @@ type Options struct {
 	AdamEps     float64 // [1e-8]
 	Clip        float64 // global gradient norm limit, 0 = none
 	Seed        uint64  // seeds the batches
-	Threads     int     // goroutines, each taking a share of a batch's examples [runtime.NumCPU()]
+	Threads     int     // goroutines working on a batch [runtime.NumCPU()]
+	// Shards is the number of parts a batch is split into, each with its
+	// own gradient buffer, summed in shard order [4]. Threads work on
+	// shards (at most Shards of them are busy), so for Threads ≤ Shards
+	// the result does not depend on Threads: a 1-core and a 2-core run
+	// produce the same weights bit for bit. Each shard costs a gradient
+	// buffer the size of the model.
+	Shards int
 
 	// Checkpoint, if set, is a file written every CheckpointEvery steps
 	// (0 = only at the end), at the end, and when ctx is cancelled.
@@ -81,9 +88,9 @@ func (o *Options) defaults(c Config) error {
 	if o.Steps <= 0 {
 		return fmt.Errorf("train: Steps %d must be positive", o.Steps)
 	}
-	if o.BatchTokens < 0 || o.Warmup < 0 || o.Threads < 0 || o.CheckpointEvery < 0 {
-		return fmt.Errorf("train: BatchTokens %d, Warmup %d, Threads %d, CheckpointEvery %d must not be negative",
-			o.BatchTokens, o.Warmup, o.Threads, o.CheckpointEvery)
+	if o.BatchTokens < 0 || o.Warmup < 0 || o.Threads < 0 || o.Shards < 0 || o.CheckpointEvery < 0 {
+		return fmt.Errorf("train: BatchTokens %d, Warmup %d, Threads %d, Shards %d, CheckpointEvery %d must not be negative",
+			o.BatchTokens, o.Warmup, o.Threads, o.Shards, o.CheckpointEvery)
 	}
 	if o.LR < 0 || o.MinLR < 0 || o.WeightDecay < 0 || o.Clip < 0 || o.Beta1 < 0 || o.Beta1 >= 1 || o.Beta2 < 0 || o.Beta2 >= 1 {
 		return fmt.Errorf("train: LR %g, MinLR %g, WeightDecay %g, Clip %g must not be negative, betas %g %g in [0, 1)",
@@ -113,6 +120,10 @@ func (o *Options) defaults(c Config) error {
 	if o.Threads == 0 {
 		o.Threads = runtime.NumCPU()
 	}
+	if o.Shards == 0 {
+		o.Shards = 4
+	}
+	o.Threads = min(o.Threads, o.Shards)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -125,8 +136,8 @@ type trainer struct {
 	data   Dataset
 	o      Options
 	opt    adamW
-	step   int // steps done
-	passes []*pass
+	step   int       // steps done
+	passes []*pass   // one per shard
 	grad   []float32 // the step's gradient: passes[0].grad after the reduction
 	wT     []float32 // the weights transposed, for the passes' backward products
 }
@@ -156,7 +167,7 @@ func Train(ctx context.Context, m *Model, data Dataset, opts Options) (Progress,
 		}
 	}
 	tr.wT = make([]float32, len(m.W))
-	for range opts.Threads {
+	for range opts.Shards {
 		tr.passes = append(tr.passes, newPass(m, tr.wT))
 	}
 	tr.grad = tr.passes[0].grad
@@ -245,8 +256,9 @@ func (tr *trainer) runStep() (Progress, int, error) {
 	}
 	scale := float32(1 / float64(max(targets, 1)))
 
-	// Longest example first to the least loaded worker: balanced, and
-	// fixed by the batch alone, so sums do not depend on timing.
+	// Longest example first to the least loaded shard: balanced, and
+	// fixed by the batch alone, so sums depend neither on timing nor on
+	// the number of threads.
 	order := slices.Clone(idx)
 	lens := func(i int) int { t, _ := tr.data.Example(i); return len(t) }
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(lens(b), lens(a)) })
@@ -263,16 +275,19 @@ func (tr *trainer) runStep() (Progress, int, error) {
 		share[w] = append(share[w], i)
 		load[w] += lens(i)
 	}
-	tr.m.transposeWeights(tr.wT, W)
+	tr.m.transposeWeights(tr.wT, tr.o.Threads)
 	losses := make([]float64, W)
 	var wg sync.WaitGroup
-	for w, ps := range tr.passes {
+	for t := range tr.o.Threads {
 		wg.Go(func() {
-			clear(ps.grad)
-			for _, i := range share[w] {
-				toks, mask := tr.data.Example(i)
-				l, _ := ps.step(toks, mask, scale)
-				losses[w] += l
+			for s := t; s < W; s += tr.o.Threads {
+				ps := tr.passes[s]
+				clear(ps.grad)
+				for _, i := range share[s] {
+					toks, mask := tr.data.Example(i)
+					l, _ := ps.step(toks, mask, scale)
+					losses[s] += l
+				}
 			}
 		})
 	}
@@ -282,8 +297,8 @@ func (tr *trainer) runStep() (Progress, int, error) {
 		loss += l
 	}
 
-	// Sum the workers' gradients into passes[0] in worker order, one range
-	// of the parameters per goroutine.
+	// Sum the shards' gradients into passes[0] in shard order, one range
+	// of the parameters per goroutine (the ranges do not change the sums).
 	tr.parallelRange(func(lo, hi int) {
 		g := tr.grad[lo:hi]
 		for _, ps := range tr.passes[1:] {
@@ -313,7 +328,7 @@ func (tr *trainer) runStep() (Progress, int, error) {
 
 // parallelRange splits [0, len(W)) over Threads goroutines.
 func (tr *trainer) parallelRange(fn func(lo, hi int)) {
-	n, k := len(tr.m.W), len(tr.passes)
+	n, k := len(tr.m.W), tr.o.Threads
 	var wg sync.WaitGroup
 	for j := range k {
 		wg.Go(func() { fn(n*j/k, n*(j+1)/k) })
