@@ -24,8 +24,13 @@
 // indexes per (schema, options, vocabulary).
 //
 // Decode is a single-sequence reference loop over package model (prefill,
-// mask, sample, advance, jump-forward) for tests and measurements; the
-// serving engine applies the same Index in its sampler.
+// mask, sample, advance, jump-forward) for tests and measurements. The
+// serving engine uses a Matcher per request instead: the same steps split
+// into the sampler's mask (Apply, Accept) and the scheduler's jump-forward
+// hook (Advance); its greedy outputs equal Decode's token for token.
+// EnumProbs turns an output's token log-probabilities into the probability
+// of each enum-valued property's chosen value (the classifier's confidence).
+// DefaultSchema is the default classification schema, embedded.
 //
 // The subset: type (object, array, string, integer, number, boolean, null,
 // and lists of them); properties with required (objects list their

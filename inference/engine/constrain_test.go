@@ -220,7 +220,18 @@ func TestSchemaJumpCanonical(t *testing.T) {
 }
 
 func TestSchemaErrors(t *testing.T) {
-	e := newEngine(t, loadModel(t, "tiny-llama-f32"), engine.Config{})
+	m := loadModel(t, "tiny-llama-f32")
+	if _, err := engine.New(m, engine.Config{WarmSchemas: [][]byte{constrain.DefaultSchema, []byte(`{"allOf":[]}`)}}); err == nil || !strings.Contains(err.Error(), `"allOf"`) {
+		t.Fatalf("warming an unsupported schema: %v", err)
+	}
+	e := newEngine(t, m, engine.Config{WarmSchemas: [][]byte{constrain.DefaultSchema}})
+	x, err := e.Index(constrain.DefaultSchema, constrain.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := x.Automaton().NumStates(); n < 100 {
+		t.Fatalf("warmed index has %d automaton states", n)
+	}
 	f := func(r engine.Request, want string) {
 		t.Helper()
 		_, err := e.Generate(context.Background(), r)
@@ -239,6 +250,12 @@ func TestSchemaErrors(t *testing.T) {
 	}
 }
 
+// splitSchema has forced runs that end inside a word ("inf"), so that the
+// next jump re-encodes (and rewinds) computed positions.
+var splitSchema = []byte(`{"type":"object","properties":{"s":{"enum":["information","inflation"]},` +
+	`"n":{"type":"integer","maximum":99},"t":{"enum":["interrupt","interface"]},"u":{"enum":["information","informatics"]},` +
+	`"v":{"enum":["testing","tested"]},"w":{"enum":["format","forget"]}},"required":["s","n","t","u","v","w"]}`)
+
 // Batched through the engine (jump-forward chunks in the scheduler's batch,
 // re-tokenised positions rewound in the paged cache) == package constrain's
 // single-sequence reference loop, greedy, token for token.
@@ -251,17 +268,12 @@ func TestSchemaEngineEqualsReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Forced runs that end inside a word ("inf"), so that the next jump
-		// re-encodes (and rewinds) computed positions.
-		split := []byte(`{"type":"object","properties":{"s":{"enum":["information","inflation"]},` +
-			`"n":{"type":"integer","maximum":99},"t":{"enum":["interrupt","interface"]},"u":{"enum":["information","informatics"]},` +
-			`"v":{"enum":["testing","tested"]},"w":{"enum":["format","forget"]}},"required":["s","n","t","u","v","w"]}`)
 		var reqs []engine.Request
 		for i := range 12 {
 			r := engine.Request{Text: logPrompts[i%len(logPrompts)] + strings.Repeat(" x", i),
 				Schema: constrain.DefaultSchema, SchemaOptions: opts, NoJumpForward: i%2 == 1}
 			if i >= 8 {
-				r.Schema, r.NoJumpForward = split, false
+				r.Schema, r.NoJumpForward = splitSchema, false
 			}
 			reqs = append(reqs, r)
 		}
@@ -270,7 +282,7 @@ func TestSchemaEngineEqualsReference(t *testing.T) {
 			prompt := m.Tokenizer().Encode(reqs[i].Text, tokenizer.EncodeOptions{AddSpecial: true})
 			x := x
 			if i >= 8 {
-				if x, err = e.Index(split, opts); err != nil {
+				if x, err = e.Index(splitSchema, opts); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -291,5 +303,56 @@ func TestSchemaEngineEqualsReference(t *testing.T) {
 			t.Fatalf("%s: no computed position was re-tokenised: the test does not cover the rewind", mf)
 		}
 		checkAllFree(t, e)
+	}
+}
+
+// Constrained requests under KV pressure (preempted, recomputed, with
+// jump-forward rewinds) give the same outputs as with a roomy pool.
+func TestSchemaUnderPressure(t *testing.T) {
+	m := loadModel(t, "tiny-qwen2-f32")
+	opts := constrain.Options{MaxStringLength: 8}
+	var reqs []engine.Request
+	for i := range 12 {
+		reqs = append(reqs, engine.Request{Text: logPrompts[i%len(logPrompts)] + strings.Repeat(" y", i),
+			Schema: constrain.DefaultSchema, SchemaOptions: opts, NoJumpForward: i%3 == 2})
+		if i%3 == 1 {
+			reqs[i].Schema = splitSchema
+		}
+	}
+	roomy := newEngine(t, m, engine.Config{})
+	want := runAll(t, roomy, reqs, 1)
+	roomy.Close()
+	e := newEngine(t, m, engine.Config{KVBlocks: 24, BlockSize: 8, MaxSeqs: 12})
+	got := runAll(t, e, reqs, 12)
+	for i := range want {
+		if !slices.Equal(got[i].Tokens, want[i].Tokens) || string(got[i].JSON) != string(want[i].JSON) {
+			t.Fatalf("#%d: %q under pressure, %q alone", i, got[i].JSON, want[i].JSON)
+		}
+	}
+	st := e.Stats()
+	t.Logf("%d preemptions, %d rewound positions", st.Preemptions, st.RewoundTokens)
+	if st.Preemptions == 0 || st.RewoundTokens == 0 {
+		t.Fatal("no preemption or no rewind: the test covers less than it says")
+	}
+	checkAllFree(t, e)
+}
+
+// A schema that forces its whole value finishes without a forward pass.
+func TestSchemaAllForced(t *testing.T) {
+	e := newEngine(t, loadModel(t, "tiny-llama-f32"), engine.Config{})
+	r, err := e.Generate(context.Background(), engine.Request{Text: "x", Schema: []byte(`{"const":{"kind":"fixed","n":[1,2]}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(r.JSON) != `{"kind":"fixed","n":[1,2]}` || r.FinishReason != "complete" || r.Forwards != 0 || r.ForcedTokens != len(r.Tokens) {
+		t.Fatalf("%q %s: %d forward passes, %d of %d tokens forced", r.JSON, r.FinishReason, r.Forwards, r.ForcedTokens, len(r.Tokens))
+	}
+	// Without jump-forward every token is sampled.
+	r, err = e.Generate(context.Background(), engine.Request{Text: "x", Schema: []byte(`{"const":"fixed"}`), NoJumpForward: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(r.JSON) != `"fixed"` || r.ForcedTokens != 0 || r.Forwards != len(r.Tokens) {
+		t.Fatalf("%q: %d forward passes for %d tokens, %d forced", r.JSON, r.Forwards, len(r.Tokens), r.ForcedTokens)
 	}
 }

@@ -19,6 +19,13 @@
 // time); the engine imports no metrics library, so a service exports them
 // as it likes.
 //
-// Constrained decoding plugs in per request through Request.Mask (see
-// package sample).
+// Constrained decoding: Request.Schema (a JSON Schema document, see package
+// constrain) makes every output a valid value of the schema. The engine
+// keeps one constrain.Index per (schema, options, vocabulary), so requests
+// with the same schema share masks; each request gets a constrain.Matcher
+// that masks its sampler's logits and drives jump-forward in the scheduler
+// (on unless Request.NoJumpForward). Result.JSON is the value and
+// Result.EnumProbs the probability of each enum-valued property's chosen
+// value; Result.Forwards counts the forward passes a request took part in.
+// Request.Mask remains for other logit masks (see package sample).
 package engine

@@ -36,7 +36,13 @@ type Config struct {
 	// ModelID separates the prefix caches of different models or adapters
 	// (default: the model's name and shape).
 	ModelID string
-	Logger  *slog.Logger
+	// WarmSchemas are indexed (with the default constrain.Options) and
+	// every mask computed in New, so that no request with them pays for a
+	// cold mask: the step loop computes masks, and a cold one inside a free
+	// string walks the whole vocabulary (milliseconds for 49k tokens) while
+	// every running sequence waits. Other schemas are indexed on first use.
+	WarmSchemas [][]byte
+	Logger      *slog.Logger
 }
 
 // Request is one generation.
@@ -169,6 +175,15 @@ func New(m *model.Model, cfg Config) (*Engine, error) {
 		submit: make(chan *sched.Seq), ctl: make(chan func()),
 		quit: make(chan struct{}), done: make(chan struct{}), start: time.Now(),
 	}
+	for i, doc := range cfg.WarmSchemas {
+		x, err := e.Index(doc, constrain.Options{})
+		if err == nil {
+			_, err = x.Warm(context.Background())
+		}
+		if err != nil {
+			return nil, fmt.Errorf("engine: warm schema %d: %w", i, err)
+		}
+	}
 	log.Info("engine ready", "kv_blocks", kv.Stats().Blocks, "block_size", kv.BlockSize(),
 		"kv_bytes_per_token", kv.BytesPerToken(), "step_tokens", cfg.StepTokens)
 	go e.loop()
@@ -252,6 +267,8 @@ func (e *Engine) Generate(ctx context.Context, r Request) (Result, error) {
 
 // Stream runs one request, calling fn (if not nil) from the caller's
 // goroutine for every token as it is generated, and returns the result.
+// With jump-forward, Token.Index may step back: re-tokenising forced text
+// replaces the output's tokens from that index on.
 func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result, error) {
 	t0 := time.Now()
 	prompt := r.Prompt

@@ -21,6 +21,17 @@
 // A sequence whose context is cancelled is dropped, and its blocks freed, at
 // the start of the next step.
 //
+// Constrained decoding: a sequence's Constraint (constrain.Matcher) is asked
+// after each sampled token (and once on Add) whether the schema forces what
+// follows. Forced tokens join the sequence's pending tokens, so the next step
+// computes them as one chunk of the batch, like a prompt chunk, with logits
+// for the last only: jump-forward costs one forward pass however many tokens
+// it adds. When re-tokenising the forced text changes tokens that were
+// already computed, the sequence's KV positions are rolled back with
+// kvcache.Truncate and computed again in the same chunk. A Constraint that
+// reports the output done ends the sequence ("complete") without asking the
+// model for an end-of-generation token.
+//
 // A Scheduler is driven by one goroutine (the engine's loop): Add, Step and
 // Drop are not safe for concurrent use; Stats is.
 package sched
