@@ -317,3 +317,30 @@ func TestCheckpointResume(t *testing.T) {
 		t.Errorf("resuming from a damaged checkpoint succeeded")
 	}
 }
+
+// CheckpointEvery writes the checkpoint on schedule: when step s is
+// reported, the file holds the last multiple of the interval before s.
+func TestCheckpointEvery(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ckpt.gguf")
+	m, _ := New(taskConfig(210), 1)
+	var seen []int
+	_, err := Train(context.Background(), m, taskData(2, 50), Options{
+		Steps: 7, BatchTokens: 32, Seed: 1, Threads: 1, Checkpoint: path, CheckpointEvery: 3,
+		Progress: func(p Progress) {
+			f, err := gguf.Open(path)
+			if err != nil {
+				seen = append(seen, -1)
+				return
+			}
+			s, _ := f.Int(keyStep)
+			f.Close()
+			seen = append(seen, s)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{-1, -1, -1, 3, 3, 3, 6}; !slices.Equal(seen, want) {
+		t.Errorf("checkpoint steps seen at each report %v, want %v", seen, want)
+	}
+}
