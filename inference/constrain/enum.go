@@ -33,7 +33,8 @@ func EnumProbs(schema []byte, pieces [][]byte, logprobs []float32) (map[string]f
 		return nil, fmt.Errorf("constrain: enum probabilities: schema: %w", err)
 	}
 	enums := map[string]bool{}
-	enumPointers(root, root, "", enums, 0)
+	budget := maxEnumWalk
+	enumPointers(root, root, "", enums, 0, &budget)
 	var out []byte
 	ends := make([]int, len(pieces)) // ends[i]: end offset of token i
 	for i, p := range pieces {
@@ -60,23 +61,41 @@ func EnumProbs(schema []byte, pieces [][]byte, logprobs []float32) (map[string]f
 	return probs, nil
 }
 
-// enumPointers collects the instance pointers of enum-valued properties.
-func enumPointers(root, node any, ptr string, out map[string]bool, depth int) {
-	obj, ok := node.(map[string]any)
-	if !ok || depth > 32 {
-		return
+// maxEnumWalk bounds the schema nodes enumPointers visits: $refs make the
+// schema a graph, and a cyclic or widely shared one would otherwise make the
+// walk loop or explode (Compile rejects recursion, but EnumProbs may be
+// handed any document).
+const maxEnumWalk = 10_000
+
+// enumPointers collects the instance pointers of enum-valued properties,
+// breadth first so that the budget runs out on the deepest ones.
+func enumPointers(root, node any, ptr string, out map[string]bool, depth int, budget *int) {
+	type item struct {
+		node  any
+		ptr   string
+		depth int
 	}
-	if ref, ok := obj["$ref"].(string); ok {
-		if t := resolveRef(root, ref); t != nil {
-			enumPointers(root, t, ptr, out, depth+1)
+	queue := []item{{node, ptr, depth}}
+	for len(queue) > 0 && *budget > 0 {
+		it := queue[0]
+		queue = queue[1:]
+		obj, ok := it.node.(map[string]any)
+		if !ok || it.depth > 64 {
+			continue
 		}
-	}
-	if _, ok := obj["enum"]; ok && ptr != "" {
-		out[ptr] = true
-	}
-	props, _ := obj["properties"].(map[string]any)
-	for name, sub := range props {
-		enumPointers(root, sub, ptr+"/"+escapePointer(name), out, depth+1)
+		*budget--
+		if ref, ok := obj["$ref"].(string); ok {
+			if t := resolveRef(root, ref); t != nil {
+				queue = append(queue, item{t, it.ptr, it.depth + 1})
+			}
+		}
+		if _, ok := obj["enum"]; ok && it.ptr != "" {
+			out[it.ptr] = true
+		}
+		props, _ := obj["properties"].(map[string]any)
+		for name, sub := range props {
+			queue = append(queue, item{sub, it.ptr + "/" + escapePointer(name), it.depth + 1})
+		}
 	}
 }
 

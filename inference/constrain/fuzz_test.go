@@ -70,3 +70,30 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// EnumProbs reads a user's schema and an output: it reports or errors, never
+// panics, whatever the two hold.
+func FuzzEnumProbs(f *testing.F) {
+	f.Add([]byte(`{"properties":{"s":{"enum":["a","b"]}}}`), []byte(`{"s":"a"}`), 3)
+	f.Add([]byte(`{"$defs":{"x":{"$ref":"#/$defs/x"}},"$ref":"#/$defs/x"}`), []byte(`[1,{"a":"\"}"}]`), 1)
+	f.Add([]byte(`{"properties":{"a/b~":{"properties":{"c":{"enum":[1]}}}}}`), []byte(`{"a/b~":{"c":1}}`), 5)
+	f.Fuzz(func(t *testing.T, schema, out []byte, cut int) {
+		cut = max(1, min(cut, 16))
+		var pieces [][]byte
+		var lps []float32
+		for len(out) > 0 {
+			n := min(cut, len(out))
+			pieces, out = append(pieces, out[:n]), out[n:]
+			lps = append(lps, -0.5)
+		}
+		probs, err := EnumProbs(schema, pieces, lps)
+		if err != nil {
+			return
+		}
+		for k, p := range probs {
+			if !(p > 0 && p <= 1) {
+				t.Fatalf("%s: probability %g", k, p)
+			}
+		}
+	})
+}

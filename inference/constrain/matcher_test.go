@@ -58,3 +58,12 @@ func TestEnumProbs(t *testing.T) {
 		t.Fatal("incomplete output accepted")
 	}
 }
+
+// A schema whose $refs fan out exponentially is walked within a bound.
+func TestEnumProbsRefBomb(t *testing.T) {
+	schema := `{"$defs":{"a":{"properties":{"x":{"$ref":"#/$defs/a"},"y":{"$ref":"#/$defs/a"},"z":{"$ref":"#/$defs/a"},"e":{"enum":[1]}}}},"$ref":"#/$defs/a"}`
+	probs, err := EnumProbs([]byte(schema), [][]byte{[]byte(`{"e":1}`)}, []float32{-1})
+	if err != nil || math.Abs(probs["/e"]-math.Exp(-1)) > 1e-9 {
+		t.Fatalf("%v %v", probs, err)
+	}
+}

@@ -95,7 +95,7 @@ type Result struct {
 	PromptTokens int
 	CachedTokens int // prompt tokens reused from the prefix cache
 	Preemptions  int
-	TTFT         time.Duration // from Generate to the first token
+	TTFT         time.Duration // from Generate to the first sampled token
 	// Forwards is the number of scheduler steps (model forward passes)
 	// that computed tokens of this request, its prompt chunks included.
 	Forwards int
@@ -381,9 +381,6 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 				res.TopLogprobs = res.TopLogprobs[:ev.keep]
 			}
 			for i, t := range ev.forced {
-				if len(res.Tokens) == 0 && res.TTFT == 0 {
-					res.TTFT = time.Since(t0)
-				}
 				lp := float32(0)
 				if i == 0 {
 					lp = carry
@@ -399,7 +396,8 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 			}
 			continue
 		}
-		if len(res.Tokens) == 0 {
+		if res.TTFT == 0 {
+			// The first sampled token: forced tokens need no forward pass.
 			res.TTFT = time.Since(t0)
 		}
 		res.Tokens = append(res.Tokens, ev.tok.Token)
