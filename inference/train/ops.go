@@ -78,13 +78,32 @@ func (l linear) fwd(y, x, w []float32, T, in, out int) {
 // bwd: dx[t] += Σ_o dy[t][o]·W[o] (skipped when dx is nil) and
 // dW[o] += Σ_t dy[t][o]·x[t]. wT is W transposed (in rows of out).
 func (l linear) bwd(dx, dw, dy, x, wT []float32, T, in, out int) {
-	if dx != nil {
-		tmp := l.mem.takeDirty(T * in)
-		l.pool.MatMul(tmp, matrix(wT, in, out), dy, T)
-		addTo(dx[:T*in], tmp)
+	l.bwdX(dx, dy, wT, T, in, out)
+	l.bwdW(dw, dy, l.transposed(x, T, in), T, in, out)
+}
+
+// bwdX: dx[t] += Σ_o dy[t][o]·W[o], skipped when dx is nil.
+func (l linear) bwdX(dx, dy, wT []float32, T, in, out int) {
+	if dx == nil {
+		return
 	}
-	xT, dyT, tmp := l.mem.takeDirty(in*T), l.mem.takeDirty(out*T), l.mem.takeDirty(out*in)
+	tmp := l.mem.takeDirty(T * in)
+	l.pool.MatMul(tmp, matrix(wT, in, out), dy, T)
+	addTo(dx[:T*in], tmp)
+}
+
+// transposed returns x (T rows of in) transposed, for bwdW; an input shared
+// by several products (q, k and v read the same normed rows) is transposed
+// once.
+func (l linear) transposed(x []float32, T, in int) []float32 {
+	xT := l.mem.takeDirty(in * T)
 	transpose(xT, x, T, in)
+	return xT
+}
+
+// bwdW: dW[o] += Σ_t dy[t][o]·x[t], with x given transposed.
+func (l linear) bwdW(dw, dy, xT []float32, T, in, out int) {
+	dyT, tmp := l.mem.takeDirty(out*T), l.mem.takeDirty(out*in)
 	transpose(dyT, dy, T, out)
 	l.pool.MatMul(tmp, matrix(xT, in, T), dyT, out)
 	addTo(dw[:out*in], tmp)

@@ -105,38 +105,39 @@ func (m *Model) transposeWeights(dst []float32, threads int) {
 
 // forward runs the blocks over toks and returns the residual stream after
 // each block (xs[0] is the embedding, xs[NLayer] the last block's output)
-// and the saved activations.
+// and the saved activations. Every buffer is written in full before it is
+// read, so none is zeroed.
 func (ps *pass) forward(toks []int32) ([][]float32, []layerActs) {
 	c := ps.m.Cfg
 	T, E, qd, kvd, ff, hd := len(toks), c.NEmbd, c.qDim(), c.kvDim(), c.NFF, c.HeadDim()
 	xs := make([][]float32, c.NLayer+1)
 	acts := make([]layerActs, c.NLayer)
-	xs[0] = ps.mem.take(T * E)
+	xs[0] = ps.mem.takeDirty(T * E)
 	embedFwd(xs[0], ps.w.embd, toks, E)
 	for l := range c.NLayer {
 		w, a := &ps.w.layers[l], &acts[l]
 		x := xs[l]
-		a.h1, a.rstd1 = ps.mem.take(T*E), ps.mem.take(T)
+		a.h1, a.rstd1 = ps.mem.takeDirty(T*E), ps.mem.takeDirty(T)
 		rmsnormFwd(a.h1, a.rstd1, x, w.attnNorm, T, E, c.Eps)
-		a.q, a.k, a.v = ps.mem.take(T*qd), ps.mem.take(T*kvd), ps.mem.take(T*kvd)
+		a.q, a.k, a.v = ps.mem.takeDirty(T*qd), ps.mem.takeDirty(T*kvd), ps.mem.takeDirty(T*kvd)
 		ps.lin.fwd(a.q, a.h1, w.wq, T, E, qd)
 		ps.lin.fwd(a.k, a.h1, w.wk, T, E, kvd)
 		ps.lin.fwd(a.v, a.h1, w.wv, T, E, kvd)
 		ropeFwd(a.q, ps.rope, T, c.NHead, hd)
 		ropeFwd(a.k, ps.rope, T, c.NHeadKV, hd)
-		a.p, a.att = ps.mem.take(c.NHead*T*T), ps.mem.take(T*qd)
+		a.p, a.att = ps.mem.takeDirty(c.NHead*T*T), ps.mem.takeDirty(T*qd)
 		ps.lin.attnFwd(a.att, a.p, a.q, a.k, a.v, T, c.NHead, c.NHeadKV, hd)
-		a.xmid = ps.mem.take(T * E)
+		a.xmid = ps.mem.takeDirty(T * E)
 		ps.lin.fwd(a.xmid, a.att, w.wo, T, qd, E)
 		addTo(a.xmid, x)
 
-		a.h2, a.rstd2 = ps.mem.take(T*E), ps.mem.take(T)
+		a.h2, a.rstd2 = ps.mem.takeDirty(T*E), ps.mem.takeDirty(T)
 		rmsnormFwd(a.h2, a.rstd2, a.xmid, w.ffnNorm, T, E, c.Eps)
-		a.g, a.u, a.a, a.sig = ps.mem.take(T*ff), ps.mem.take(T*ff), ps.mem.take(T*ff), ps.mem.take(T*ff)
+		a.g, a.u, a.a, a.sig = ps.mem.takeDirty(T*ff), ps.mem.takeDirty(T*ff), ps.mem.takeDirty(T*ff), ps.mem.takeDirty(T*ff)
 		ps.lin.fwd(a.g, a.h2, w.gate, T, E, ff)
 		ps.lin.fwd(a.u, a.h2, w.up, T, E, ff)
 		swigluFwd(a.a, a.sig, a.g, a.u)
-		out := ps.mem.take(T * E)
+		out := ps.mem.takeDirty(T * E)
 		ps.lin.fwd(out, a.a, w.down, T, ff, E)
 		addTo(out, a.xmid)
 		xs[l+1] = out
@@ -182,11 +183,11 @@ func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
 	n := len(rows)
 	hf, rstd := ps.mem.take(T*E), ps.mem.take(T)
 	rmsnormFwd(hf, rstd, xs[c.NLayer], ps.w.outNorm, T, E, c.Eps)
-	hsel := ps.mem.take(n * E)
+	hsel := ps.mem.takeDirty(n * E)
 	for r, i := range rows {
 		copy(hsel[r*E:(r+1)*E], hf[i*E:(i+1)*E])
 	}
-	logits := ps.mem.take(n * V)
+	logits := ps.mem.takeDirty(n * V)
 	ps.lin.fwd(logits, hsel, ps.w.embd, n, E, V)
 	loss := crossEntropy(logits, targets, V, scale)
 
@@ -212,8 +213,11 @@ func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
 		clear(du)
 		swigluBwd(dg, du, da, a.sig, a.g, a.u)
 		clear(dh)
-		ps.lin.bwd(dh, gw.gate, dg, a.h2, wt.gate, T, E, ff)
-		ps.lin.bwd(dh, gw.up, du, a.h2, wt.up, T, E, ff)
+		h2T := ps.lin.transposed(a.h2, T, E)
+		ps.lin.bwdX(dh, dg, wt.gate, T, E, ff)
+		ps.lin.bwdW(gw.gate, dg, h2T, T, E, ff)
+		ps.lin.bwdX(dh, du, wt.up, T, E, ff)
+		ps.lin.bwdW(gw.up, du, h2T, T, E, ff)
 		rmsnormBwd(dx, gw.ffnNorm, dh, a.xmid, w.ffnNorm, a.rstd2, T, E)
 
 		// Attention: dx is now d(xmid) = d(xin) through the residual.
@@ -226,9 +230,11 @@ func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
 		ropeBwd(dq, ps.rope, T, c.NHead, hd)
 		ropeBwd(dk, ps.rope, T, c.NHeadKV, hd)
 		clear(dh)
-		ps.lin.bwd(dh, gw.wq, dq, a.h1, wt.wq, T, E, qd)
-		ps.lin.bwd(dh, gw.wk, dk, a.h1, wt.wk, T, E, kvd)
-		ps.lin.bwd(dh, gw.wv, dv, a.h1, wt.wv, T, E, kvd)
+		h1T := ps.lin.transposed(a.h1, T, E)
+		for _, p := range []struct{ gw, wt, dy []float32 }{{gw.wq, wt.wq, dq}, {gw.wk, wt.wk, dk}, {gw.wv, wt.wv, dv}} {
+			ps.lin.bwdX(dh, p.dy, p.wt, T, E, len(p.dy)/T)
+			ps.lin.bwdW(p.gw, p.dy, h1T, T, E, len(p.dy)/T)
+		}
 		rmsnormBwd(dx, gw.attnNorm, dh, xs[l], w.attnNorm, a.rstd1, T, E)
 	}
 	embedBwd(ps.gw.embd, dx, toks, E)
