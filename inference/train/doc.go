@@ -6,12 +6,14 @@
 // RMSNorm → grouped-query causal attention with RoPE (llama's NORM mode:
 // adjacent pairs) → residual, RMSNorm → SwiGLU feed-forward → residual, a
 // final RMSNorm and an output matrix tied to the embedding. Forward and
-// backward passes are written by hand per op (ops.go), in float32 with
-// float64 sums where cancellation or long sums matter (norms, softmax, the
-// loss, the gradient norm); every op's backward pass and the whole model's
-// are checked against finite differences in the tests, and the forward pass
-// is checked against package model on an exported file, which pins the
-// rounding of RMSNorm, RoPE and attention to the engine's.
+// backward passes are written by hand per op (ops.go, attention.go), in
+// float32 with float64 sums where cancellation or long sums matter (norms,
+// softmax, the loss, the gradient norm); every op's backward pass and the
+// whole model's are checked against finite differences in the tests, and
+// the forward pass is checked against package model on an exported file,
+// which pins RMSNorm, the RoPE pair order and attention to the engine's.
+// Matrix products, including attention's per head, run on tensor.Pool's F32
+// kernel, the backward ones on transposed operands.
 //
 // A training example is a token sequence and a loss mask: mask[i] says that
 // token i is part of the answer, so the prediction of token i from tokens
