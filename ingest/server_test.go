@@ -578,8 +578,20 @@ func TestIngestNoSmuggling(t *testing.T) {
 func TestIngestOtherRoutesRefuseStreamedBodies(t *testing.T) {
 	e := newEnv(t, Config{MaxBodyBytes: 4 << 10, MaxLineBytes: 1 << 10})
 	req, _ := http.NewRequest(http.MethodGet, e.url+"/healthz", io.MultiReader(bytes.NewReader(make([]byte, 64<<10))))
-	if r := e.do(req); r.status != 413 {
-		t.Fatalf("GET /healthz with a streamed body: %d %s", r.status, r.raw)
+	// The server answers 413 and closes the connection without reading the
+	// rest; a client still writing then sees a reset instead of the answer,
+	// depending on timing. Either way the body was refused, not buffered.
+	resp, err := http.DefaultClient.Do(req)
+	switch {
+	case err != nil:
+		if !strings.Contains(err.Error(), "reset") && !strings.Contains(err.Error(), "broken pipe") {
+			t.Fatalf("GET /healthz with a streamed body: %v", err)
+		}
+	default:
+		resp.Body.Close()
+		if resp.StatusCode != 413 {
+			t.Fatalf("GET /healthz with a streamed body: %d", resp.StatusCode)
+		}
 	}
 	req, _ = http.NewRequest(http.MethodGet, e.url+"/healthz", nil)
 	if r := e.do(req); r.status != 200 {
