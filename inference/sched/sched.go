@@ -304,7 +304,6 @@ func (s *Scheduler) Step() (int, error) {
 		s.publish(n)
 		return n, err
 	}
-	var generated int64
 	for _, q := range s.inStep {
 		s.kv.SetComputed(q.kv, s.kv.ComputedLen(q.kv)+q.inBatch)
 		q.inBatch = 0
@@ -319,7 +318,11 @@ func (s *Scheduler) Step() (int, error) {
 			s.finish(q, "", err)
 			continue
 		}
-		generated++
+		// Counted before the sequence can finish: a caller that reads Stats
+		// right after its result must see its tokens.
+		s.mu.Lock()
+		s.stats.GeneratedTokens++
+		s.mu.Unlock()
 		q.Out = append(q.Out, c.Token)
 		q.pending = append(q.pending, c.Token)
 		if q.OnToken != nil {
@@ -338,7 +341,6 @@ func (s *Scheduler) Step() (int, error) {
 		}
 	}
 	s.mu.Lock()
-	s.stats.GeneratedTokens += generated
 	s.stats.ForwardTime += dt
 	s.mu.Unlock()
 	s.publish(n)
