@@ -44,6 +44,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 	echo "pp = one batch of N prompt tokens from an empty cache, tg = 64 tokens generated one at a time."
 	echo "llama.cpp: build 4748, \`llama-bench -p 128,512 -n 64\`, same shape on this kind of machine"
 	echo "(../shared/conformance/BENCH-llamacpp.md). The machine is shared and noisy."
+	echo "llama.cpp's figures were taken on an AMD EPYC Zen 3 (family 25) VM; this run's CPU is family"
+	echo "$(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)). Where they differ, a ratio compares"
+	echo "machines as well as engines; only a llama.cpp run on the same CPU settles it."
 	echo
 	echo "| model | threads | pp128 t/s | llama.cpp | ratio | pp512 t/s | llama.cpp | ratio | tg64 t/s | llama.cpp | ratio |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
