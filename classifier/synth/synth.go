@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/logsift/logsift/schemas"
 )
@@ -155,7 +154,6 @@ var severityWeight = map[string]float64{
 type gen struct {
 	r   *rand.Rand
 	reg *reg
-	now time.Time
 }
 
 func newGen(seed uint64) *gen {
