@@ -32,6 +32,17 @@
 // reports the output done ends the sequence ("complete") without asking the
 // model for an end-of-generation token.
 //
+// Speculative decoding (Seq.Speculate, see package speculate): a decoding
+// sequence with a drafter puts its next token and up to k drafted tokens
+// into the step's batch, each with logits, so one forward pass verifies the
+// whole draft alongside the other sequences' work. The sequence's (greedy)
+// Sampler takes the rows in order while its token equals the draft; its
+// first differing token (or the one after a fully accepted draft) is the
+// step's last output, and the rejected positions are rolled back with
+// kvcache.Truncate before SetComputed, so that only verified positions reach
+// the prefix cache. A draft never preempts: without free blocks or budget
+// the sequence decodes one token. Sequences with a Constraint do not draft.
+//
 // A Scheduler is driven by one goroutine (the engine's loop): Add, Step and
 // Drop are not safe for concurrent use; Stats is.
 package sched

@@ -13,6 +13,7 @@ import (
 	"github.com/logsift/logsift/inference/kvcache"
 	"github.com/logsift/logsift/inference/model"
 	"github.com/logsift/logsift/inference/sample"
+	"github.com/logsift/logsift/inference/speculate"
 )
 
 // Forwarder runs the model: *model.Model.
@@ -83,6 +84,12 @@ type Seq struct {
 	// OnFinish is called once from the step loop when the sequence leaves:
 	// with the reason, or with err when it was cancelled or failed.
 	OnFinish func(reason string, err error)
+	// Speculate (nil = off) drafts tokens that each decode step verifies
+	// with the target in the same forward pass (greedy verification: the
+	// Sampler must be greedy, so that the sampled token of a row is the
+	// one plain decoding would take). It is ignored while Constraint is
+	// set (schema interplay is not built yet).
+	Speculate *speculate.State
 
 	// Filled in by the scheduler.
 	Out        []int32
@@ -90,6 +97,10 @@ type Seq struct {
 	Preempted  int // times preempted
 	Forwards   int // steps whose batch held tokens of this sequence
 	Forced     int // tokens appended by Constraint (jump-forward)
+	Drafted    int // draft tokens verified
+	Accepted   int // of those, accepted
+
+	draft []int32 // drafted tokens in the current step's batch
 
 	kv       int // kvcache sequence, -1 when not admitted
 	admitted uint64
@@ -112,6 +123,9 @@ type Stats struct {
 	ForcedTokens     int64 // appended by jump-forward without sampling
 	RewoundTokens    int64 // computed positions rolled back by jump-forward re-tokenisation
 	Preemptions      int64
+	DraftedTokens    int64 // speculative draft tokens verified
+	AcceptedTokens   int64 // of those, accepted (equal to the target's token)
+	Verifications    int64 // sequence-steps that verified a draft
 	Finished         int64
 	Cancelled        int64
 	KV               kvcache.Stats
@@ -258,6 +272,10 @@ func (s *Scheduler) Step() (int, error) {
 		if s.pendingLen(q) != 1 {
 			continue
 		}
+		if s.speculate(q, budget) {
+			budget -= q.inBatch
+			continue
+		}
 		if !s.schedule(q, 1) {
 			i-- // q itself was preempted and removed
 			continue
@@ -305,6 +323,10 @@ func (s *Scheduler) Step() (int, error) {
 		return n, err
 	}
 	for _, q := range s.inStep {
+		if len(q.draft) > 0 {
+			s.verify(q, logits)
+			continue
+		}
 		s.kv.SetComputed(q.kv, s.kv.ComputedLen(q.kv)+q.inBatch)
 		q.inBatch = 0
 		if q.row < 0 {
@@ -345,6 +367,107 @@ func (s *Scheduler) Step() (int, error) {
 	s.mu.Unlock()
 	s.publish(n)
 	return n, nil
+}
+
+// speculate puts q's next token and a draft into the batch, every one with
+// logits, if q drafts and the budget and free blocks allow. Drafts never
+// preempt: without room, q decodes one token.
+func (s *Scheduler) speculate(q *Seq, budget int) bool {
+	if q.Speculate == nil || q.Constraint != nil {
+		return false
+	}
+	// k drafts yield up to k+1 tokens; more than MaxTokens are wasted.
+	limit := min(budget-1, q.MaxTokens-len(q.Out)-1)
+	if limit <= 0 {
+		return false
+	}
+	d := q.Speculate.Propose(q.pending, limit)
+	if len(d) == 0 {
+		return false
+	}
+	n := 1 + len(d)
+	if s.kv.BlocksFor(q.kv, n) > s.kv.Available() {
+		return false
+	}
+	from := s.kv.ComputedLen(q.kv)
+	if err := s.kv.Append(q.kv, q.pending[from:]); err != nil {
+		panic(fmt.Sprintf("BUG: sched: append after the block check: %v", err))
+	}
+	if err := s.kv.Append(q.kv, d); err != nil {
+		panic(fmt.Sprintf("BUG: sched: append after the block check: %v", err))
+	}
+	q.row = s.rows
+	s.batch.Add(q.pending[from], from, q.kv, true)
+	for i, t := range d {
+		s.batch.Add(t, from+1+i, q.kv, true)
+	}
+	s.rows += n
+	q.draft = append(q.draft[:0], d...)
+	q.inBatch = n
+	q.Forwards++
+	s.inStep = append(s.inStep, q)
+	return true
+}
+
+// verify samples q's rows in order while the sampled token equals the
+// draft, then keeps the computed positions of the accepted prefix and
+// rolls the rest back.
+func (s *Scheduler) verify(q *Seq, logits []float32) {
+	from := s.kv.ComputedLen(q.kv) // q's last output token is at from
+	k := len(q.draft)
+	q.inBatch = 0
+	accepted, emitted := 0, 0
+	reason := ""
+	for i := 0; i <= k; i++ {
+		r := q.row + i
+		c, err := q.Sampler.Sample(logits[r*s.cfg.Vocab : (r+1)*s.cfg.Vocab])
+		if err != nil {
+			q.row, q.draft = -1, q.draft[:0]
+			s.countDraft(q, k, accepted)
+			s.remove(q)
+			s.finish(q, "", err)
+			return
+		}
+		emitted++
+		s.mu.Lock()
+		s.stats.GeneratedTokens++
+		s.mu.Unlock()
+		q.Out = append(q.Out, c.Token)
+		q.pending = append(q.pending, c.Token)
+		if q.OnToken != nil {
+			q.OnToken(c)
+		}
+		hit := i < k && c.Token == q.draft[i]
+		if hit {
+			accepted++
+		}
+		if reason = s.stopReason(q, c.Token); reason != "" || !hit {
+			break
+		}
+	}
+	q.row, q.draft = -1, q.draft[:0]
+	s.countDraft(q, k, accepted)
+	if reason != "" {
+		s.remove(q)
+		s.finish(q, reason, nil)
+		return
+	}
+	// Positions from .. from+emitted-1 hold the last output token and the
+	// accepted drafts; the target's own token is pending.
+	keep := from + emitted
+	s.kv.Truncate(q.kv, keep)
+	s.kv.SetComputed(q.kv, keep)
+}
+
+func (s *Scheduler) countDraft(q *Seq, drafted, accepted int) {
+	q.Speculate.Update(drafted, accepted)
+	q.Drafted += drafted
+	q.Accepted += accepted
+	s.mu.Lock()
+	s.stats.DraftedTokens += int64(drafted)
+	s.stats.AcceptedTokens += int64(accepted)
+	s.stats.Verifications++
+	s.mu.Unlock()
 }
 
 // pendingLen is how many tokens of q are not computed yet.
