@@ -34,6 +34,11 @@ const (
 // Sep separates the template from the line inside the fence.
 const Sep = "\n"
 
+// MaxPromptTokens bounds the length of any prompt in tokens: four fence
+// tokens around at most MaxTemplate+len(Sep)+MaxLine bytes, and every token
+// of text spells at least one byte.
+const MaxPromptTokens = 4 + MaxTemplate + len(Sep) + MaxLine
+
 // Text returns what goes between the fences for a raw line: the masked
 // template, Sep, the cleaned line.
 func Text(raw string) string {

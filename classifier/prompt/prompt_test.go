@@ -155,3 +155,12 @@ func TestNewCodecNeedsSpecials(t *testing.T) {
 		t.Errorf("NewCodec without fence tokens: err = %v", err)
 	}
 }
+
+func TestMaxPromptTokens(t *testing.T) {
+	c := testCodec(t)
+	// Bytes that no merge joins: every byte its own token.
+	raw := strings.Repeat("\u00e9\U0001F600|", 200)
+	if n := len(c.Prompt(raw)); n > prompt.MaxPromptTokens {
+		t.Errorf("prompt of %d tokens, MaxPromptTokens %d", n, prompt.MaxPromptTokens)
+	}
+}

@@ -1,0 +1,235 @@
+package trainer
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/logsift/logsift/classifier/prompt"
+	"github.com/logsift/logsift/classifier/synth"
+	"github.com/logsift/logsift/inference/tensor"
+	"github.com/logsift/logsift/inference/tokenizer"
+	"github.com/logsift/logsift/inference/train"
+	"github.com/logsift/logsift/inference/train/bpe"
+)
+
+// Dims is the shape of a model, without its vocabulary and context, which
+// follow from the data.
+type Dims struct {
+	NEmbd, NLayer, NHead, NHeadKV, NFF int
+}
+
+// Presets. Target is the default classifier (about 4M parameters with a
+// 3k vocabulary); Draft is its speculative-decoding draft, under a quarter
+// of the target's size with the same tokenizer.
+var (
+	Target = Dims{NEmbd: 256, NLayer: 4, NHead: 4, NHeadKV: 2, NFF: 768}
+	Draft  = Dims{NEmbd: 128, NLayer: 2, NHead: 4, NHeadKV: 2, NFF: 384}
+)
+
+// Options configure Run. Zero values take the defaults in brackets.
+type Options struct {
+	Name      string // general.name of the model ["logsift-classifier"]
+	Seed      uint64 // seeds the data, the weights and the batches
+	Examples  int    // generated training examples [50000]
+	VocabSize int    // BPE vocabulary, specials and bytes included [3072]
+	Dims      Dims   // [Target]
+	Steps     int    // optimizer steps [2000]
+
+	BatchTokens int     // tokens per step [4096]
+	LR          float64 // peak learning rate [1e-3]
+	Warmup      int     // warm-up steps [Steps/20]
+	WeightDecay float64 // [0.01]
+	Clip        float64 // gradient norm limit [1]
+
+	// Type of the exported matrices: tensor.F32 (the zero value) or
+	// tensor.Q8_0.
+	Type tensor.Type
+	// Out is the GGUF file written (required). It is written to a
+	// temporary file next to it and renamed, so a failed run leaves no
+	// half-written model.
+	Out string
+	// Checkpoint and Resume are passed to inference/train.
+	Checkpoint      string
+	CheckpointEvery int
+	Resume          bool
+
+	Threads  int // [runtime.NumCPU()]
+	Progress func(train.Progress)
+	Logger   *slog.Logger
+}
+
+// Ctx is the context length of every model: room for the longest prompt
+// any line can give (prompt.MaxPromptTokens) and the longest answer the
+// default schema allows (under 400 bytes, with every character of the
+// component escaped as \uXXXX), so the engine never has to cut an answer
+// short. Positions beyond the training examples' lengths are untrained, but
+// RoPE has no position table to outgrow.
+const Ctx = 1024
+
+// Summary describes a finished run.
+type Summary struct {
+	Vocab        int   // tokens in the vocabulary
+	Params       int   // trainable parameters
+	Ctx          int   // context length of the model
+	Examples     int   // training sequences
+	AnswerTokens int64 // tokens in the loss over all examples
+	Last         train.Progress
+}
+
+func (o *Options) defaults() {
+	if o.Name == "" {
+		o.Name = "logsift-classifier"
+	}
+	if o.Examples == 0 {
+		o.Examples = 50000
+	}
+	if o.VocabSize == 0 {
+		o.VocabSize = 3072
+	}
+	if o.Dims == (Dims{}) {
+		o.Dims = Target
+	}
+	if o.Steps == 0 {
+		o.Steps = 2000
+	}
+	if o.BatchTokens == 0 {
+		o.BatchTokens = 4096
+	}
+	if o.LR == 0 {
+		o.LR = 1e-3
+	}
+	if o.Warmup == 0 {
+		o.Warmup = o.Steps / 20
+	}
+	if o.WeightDecay == 0 {
+		o.WeightDecay = 0.01
+	}
+	if o.Clip == 0 {
+		o.Clip = 1
+	}
+}
+
+// Run trains a model as opts say and writes it to opts.Out.
+func Run(ctx context.Context, opts Options) (Summary, error) {
+	opts.defaults()
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Out == "" {
+		return Summary{}, errors.New("trainer: no output path")
+	}
+	if opts.Examples < 1 || opts.Steps < 1 || opts.VocabSize < len(prompt.Specials)+256 {
+		return Summary{}, fmt.Errorf("trainer: examples %d and steps %d must be positive, vocabulary %d at least %d",
+			opts.Examples, opts.Steps, opts.VocabSize, len(prompt.Specials)+256)
+	}
+
+	examples := synth.Generate(opts.Seed, opts.Examples)
+	vocab, err := bpe.Train(ctx, texts(examples), bpe.Options{
+		VocabSize: opts.VocabSize, Pre: "logsift", Specials: prompt.Specials,
+		BOS: prompt.BOS, EOS: prompt.EOS, Workers: opts.Threads,
+	})
+	if err != nil {
+		return Summary{}, fmt.Errorf("trainer: vocabulary: %w", err)
+	}
+	tok, err := tokenizer.New(vocab.Config())
+	if err != nil {
+		return Summary{}, fmt.Errorf("trainer: tokenizer of the trained vocabulary: %w", err)
+	}
+	codec, err := prompt.NewCodec(tok)
+	if err != nil {
+		return Summary{}, fmt.Errorf("trainer: %w", err)
+	}
+	log.Info("vocabulary trained", "tokens", len(vocab.Tokens), "merges", len(vocab.Merges), "words", vocab.Words)
+
+	if prompt.MaxPromptTokens+400 > Ctx {
+		panic("BUG: trainer.Ctx has no room for the longest prompt and answer")
+	}
+	data := make(train.Examples, len(examples))
+	longest := 0
+	var answer int64
+	for i, ex := range examples {
+		toks, mask := codec.Example(ex)
+		if len(toks) > Ctx {
+			return Summary{}, fmt.Errorf("trainer: example %d has %d tokens, more than the context %d: %q", i, len(toks), Ctx, ex.Raw)
+		}
+		data[i] = train.Example{Tokens: toks, Mask: mask}
+		longest = max(longest, len(toks))
+		for _, m := range mask {
+			if m {
+				answer++
+			}
+		}
+	}
+
+	d := opts.Dims
+	cfg := train.Config{
+		Name: opts.Name, NEmbd: d.NEmbd, NLayer: d.NLayer, NHead: d.NHead, NHeadKV: d.NHeadKV, NFF: d.NFF,
+		Vocab: len(vocab.Tokens), Ctx: Ctx,
+	}
+	m, err := train.New(cfg, opts.Seed)
+	if err != nil {
+		return Summary{}, fmt.Errorf("trainer: model %+v: %w", cfg, err)
+	}
+	sum := Summary{Vocab: cfg.Vocab, Params: m.NumParams(), Ctx: cfg.Ctx, Examples: len(data), AnswerTokens: answer}
+	log.Info("training", "params", sum.Params, "examples", sum.Examples, "answer_tokens", answer, "ctx", cfg.Ctx, "steps", opts.Steps)
+
+	last, err := train.Train(ctx, m, data, train.Options{
+		Steps: opts.Steps, BatchTokens: max(opts.BatchTokens, longest), LR: opts.LR, Warmup: opts.Warmup,
+		WeightDecay: opts.WeightDecay, Clip: opts.Clip, Seed: opts.Seed, Threads: opts.Threads,
+		Checkpoint: opts.Checkpoint, CheckpointEvery: opts.CheckpointEvery, Resume: opts.Resume,
+		Progress: opts.Progress, Logger: opts.Logger,
+	})
+	sum.Last = last
+	if err != nil {
+		return sum, fmt.Errorf("trainer: %w", err)
+	}
+	if err := writeFile(opts.Out, func(w io.Writer) error { return m.WriteGGUF(w, vocab.WriteGGUF, opts.Type) }); err != nil {
+		return sum, fmt.Errorf("trainer: write %s: %w", opts.Out, err)
+	}
+	return sum, nil
+}
+
+// texts yields what the vocabulary is trained on: the text inside the
+// fence and the answer of every example, so both lines and JSON tokenise
+// compactly.
+func texts(examples []synth.Example) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, ex := range examples {
+			if !yield(prompt.Text(ex.Raw)) {
+				return
+			}
+			if !yield(prompt.Answer(prompt.Label{Severity: ex.Severity, Category: ex.Category, Component: ex.Component})) {
+				return
+			}
+		}
+	}
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
