@@ -28,4 +28,11 @@
 // Result.EnumProbs the probability of each enum-valued property's chosen
 // value; Result.Forwards counts the forward passes a request took part in.
 // Request.Mask remains for other logit masks (see package sample).
+//
+// Request.Speculate "lookup" turns on speculative decoding with the
+// prompt-lookup drafter of package speculate for greedy requests without a
+// schema: the scheduler verifies the drafts in the step's batch, so the
+// output is that of plain greedy decoding in fewer forward passes when the
+// output copies its input. Result.Drafted/Accepted and Stats.DraftedTokens,
+// AcceptedTokens and AcceptanceRate count it.
 package engine

@@ -15,6 +15,7 @@ import (
 	"github.com/logsift/logsift/inference/model"
 	"github.com/logsift/logsift/inference/sample"
 	"github.com/logsift/logsift/inference/sched"
+	"github.com/logsift/logsift/inference/speculate"
 	"github.com/logsift/logsift/inference/tokenizer"
 )
 
@@ -75,7 +76,21 @@ type Request struct {
 	// bytes the schema forces are appended as the tokenizer would split
 	// them, without sampling, their keys and values computed in one chunk.
 	NoJumpForward bool
+
+	// Speculate chooses speculative decoding: "off" (or "") or "lookup"
+	// (prompt lookup, see package speculate). The output is unchanged:
+	// drafts are verified greedily, so speculation applies to greedy
+	// requests (Temperature 0) without a Schema and is silently off for
+	// the others (sampling verification and schema interplay are not built
+	// yet).
+	Speculate string
 }
+
+// Speculation modes of Request.Speculate.
+const (
+	SpeculateOff    = "off"
+	SpeculateLookup = "lookup"
+)
 
 // Token is one streamed token.
 type Token struct {
@@ -102,6 +117,9 @@ type Result struct {
 	// ForcedTokens are output tokens appended by jump-forward (their
 	// Logprobs entry is 0, except as EnumProbs explains).
 	ForcedTokens int
+	// Drafted and Accepted count speculative draft tokens verified and
+	// accepted (Request.Speculate).
+	Drafted, Accepted int
 
 	// For Schema requests. JSON is the output when it is a complete value
 	// (FinishReason "complete" or "eog"), nil otherwise (cut by MaxTokens).
@@ -293,6 +311,11 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 	if r.MaxTokens == 0 {
 		r.MaxTokens = 16
 	}
+	switch r.Speculate {
+	case "", SpeculateOff, SpeculateLookup:
+	default:
+		return Result{}, fmt.Errorf("engine: speculate %q: want %q or %q", r.Speculate, SpeculateOff, SpeculateLookup)
+	}
 	if r.MaxTokens < 0 {
 		return Result{}, fmt.Errorf("engine: max tokens %d must not be negative", r.MaxTokens)
 	}
@@ -330,6 +353,9 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 		OnToken:  func(c sample.Choice) { ch <- event{tok: c} },
 		OnFinish: func(reason string, err error) { ch <- event{final: true, reason: reason, err: err} },
 	}
+	if r.Speculate == SpeculateLookup && r.Sampling.Temperature == 0 && x == nil {
+		q.Speculate = speculate.NewState(speculate.Lookup{}, speculate.Adapt{})
+	}
 	if matcher != nil {
 		q.Constraint = matcher
 		q.OnJump = func(keep int, forced []int32) {
@@ -361,6 +387,7 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 			// last write to q.
 			res.CachedTokens, res.Preemptions = q.PrefixHits, q.Preempted
 			res.Forwards, res.ForcedTokens = q.Forwards, q.Forced
+			res.Drafted, res.Accepted = q.Drafted, q.Accepted
 			res.Text = e.text(res.Tokens, ev.reason, r.Stop)
 			if matcher != nil && matcher.Complete() {
 				if err := e.schemaResult(&res, r.Schema); err != nil {
@@ -466,7 +493,9 @@ type Stats struct {
 	sched.Stats
 	// TokensPerSecond is generated tokens per second of forward time.
 	TokensPerSecond float64
-	Uptime          time.Duration
+	// AcceptanceRate is AcceptedTokens / DraftedTokens (0 before a draft).
+	AcceptanceRate float64
+	Uptime         time.Duration
 }
 
 // Stats returns a snapshot; safe from any goroutine.
@@ -474,6 +503,9 @@ func (e *Engine) Stats() Stats {
 	s := Stats{Stats: e.sched.Stats(), Uptime: time.Since(e.start)}
 	if s.ForwardTime > 0 {
 		s.TokensPerSecond = float64(s.GeneratedTokens) / s.ForwardTime.Seconds()
+	}
+	if s.DraftedTokens > 0 {
+		s.AcceptanceRate = float64(s.AcceptedTokens) / float64(s.DraftedTokens)
 	}
 	return s
 }

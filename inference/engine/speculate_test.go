@@ -1,0 +1,93 @@
+package engine_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/logsift/logsift/inference/engine"
+)
+
+// copyPrompt repeats a random phrase a few times with noise between, so
+// that greedy outputs tend to continue the pattern and prompt lookup finds
+// the continuation.
+func copyPrompt(rng *rand.Rand, vocab int) []int32 {
+	phrase := randPrompt(rng, 4+rng.IntN(9), vocab)
+	var p []int32
+	for range 3 + rng.IntN(4) {
+		p = append(p, phrase...)
+		p = append(p, randPrompt(rng, rng.IntN(3), vocab)...)
+	}
+	return append(p, phrase[:1+rng.IntN(len(phrase)-1)]...)
+}
+
+// TestSpeculateGreedyExact: 150 prompts (100 copy-heavy), two thirds with
+// prompt-lookup speculation, 16 in flight, give the tokens and logprobs of
+// plain greedy decoding; copy-heavy prompts accept drafts; no block leaks.
+func TestSpeculateGreedyExact(t *testing.T) {
+	m := loadModel(t, "tiny-llama-f32")
+	vocab := m.Config().NVocab
+	rng := rand.New(rand.NewPCG(7, 8))
+	var reqs []engine.Request
+	for i := range 150 {
+		p := randPrompt(rng, 1+rng.IntN(60), vocab)
+		if i < 100 {
+			p = copyPrompt(rng, vocab)
+		}
+		reqs = append(reqs, engine.Request{Prompt: p, MaxTokens: 24, IgnoreEOG: true})
+	}
+	plain := newEngine(t, m, engine.Config{StepTokens: 128})
+	want := runAll(t, plain, reqs, 16)
+	plain.Close()
+
+	spec := slices.Clone(reqs)
+	for i := range spec {
+		if i%3 != 2 {
+			spec[i].Speculate = engine.SpeculateLookup
+		}
+	}
+	e := newEngine(t, m, engine.Config{StepTokens: 128})
+	got := runAll(t, e, spec, 16)
+	sameOutputs(t, got, want, 1e-5)
+
+	copyAccepted, copyDrafted, copyTokens, copyForwards := 0, 0, 0, 0
+	for i, r := range got {
+		if spec[i].Speculate == "" && (r.Drafted != 0 || r.Accepted != 0) {
+			t.Fatalf("request %d without speculation drafted %d", i, r.Drafted)
+		}
+		if r.Accepted > r.Drafted {
+			t.Fatalf("request %d: accepted %d of %d", i, r.Accepted, r.Drafted)
+		}
+		if i < 100 && spec[i].Speculate != "" {
+			copyAccepted += r.Accepted
+			copyDrafted += r.Drafted
+			copyTokens += len(r.Tokens)
+			copyForwards += r.Forwards
+		}
+	}
+	st := e.Stats()
+	t.Logf("copy-heavy: drafted %d accepted %d (%.2f), %d tokens in %d forwards (prompt chunks included); engine acceptance %.2f, steps %d vs %d plain",
+		copyDrafted, copyAccepted, float64(copyAccepted)/float64(max(1, copyDrafted)), copyTokens, copyForwards,
+		st.AcceptanceRate, st.Steps, plainSteps(t, plain))
+	if copyAccepted == 0 {
+		t.Fatal("no draft accepted on copy-heavy prompts")
+	}
+	if st.AcceptedTokens == 0 || st.DraftedTokens < st.AcceptedTokens || st.GeneratedTokens != 150*24 {
+		t.Fatalf("stats %+v", st.Stats)
+	}
+	if err := e.ClearPrefixCache(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.Stats(); st.KV.Used != 0 || st.KV.Free != st.KV.Blocks {
+		t.Fatalf("blocks leaked: %+v", st.KV)
+	}
+	if _, err := e.Generate(context.Background(), engine.Request{Prompt: []int32{1, 2}, Speculate: "draft"}); err == nil {
+		t.Fatal("unknown speculate mode accepted")
+	}
+}
+
+func plainSteps(t *testing.T, e *engine.Engine) int64 {
+	t.Helper()
+	return e.Stats().Steps
+}
