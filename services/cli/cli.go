@@ -47,7 +47,7 @@ func init() {
 		"gateway":  {"Kafka logs.classified → SSE and the dashboard", runGateway},
 		"migrate":  {"apply the PostgreSQL migrations and exit", runMigrate},
 		"loadgen":  {"replay or synthesise log traffic against ingest or Kafka; report rate and latency", runLoadgen},
-		"model":    {"inspect | tokenize | generate | init | quantize | bench", runModel},
+		"model":    {"inspect | tokenize | generate | init | quantize | bench | train", runModel},
 		"version":  {"print the version", runVersion},
 	}
 }
@@ -145,5 +145,8 @@ func runVersion(_ context.Context, args []string, s *stdio) int {
 }
 
 func runModel(ctx context.Context, args []string, s *stdio) int {
+	if len(args) > 0 && args[0] == "train" {
+		return runModelTrain(ctx, args[1:], s)
+	}
 	return modelcli.Run(ctx, args, s.out, s.err)
 }
