@@ -31,12 +31,27 @@ func (l Lookup) Propose(ctx []int32, max int) []int32 {
 		// tail's last token so that a continuation exists.
 		for i := len(ctx) - n - 1; i >= 0; i-- {
 			if equal(ctx[i:i+n], tail) {
-				end := min(i+n+max, len(ctx))
-				return ctx[i+n : end]
+				return copyOn(ctx, i+n, max)
 			}
 		}
 	}
 	return nil
+}
+
+// copyOn copies max tokens from ctx[from:], reading on into the copy itself
+// where it passes the end of ctx (an overlapping copy, as in LZ77): the most
+// recent match of a periodic tail is one period back, and its continuation
+// is the period repeated.
+func copyOn(ctx []int32, from, max int) []int32 {
+	d := make([]int32, max)
+	for j := range d {
+		if p := from + j; p < len(ctx) {
+			d[j] = ctx[p]
+		} else {
+			d[j] = d[p-len(ctx)]
+		}
+	}
+	return d
 }
 
 func equal(a, b []int32) bool {

@@ -12,9 +12,13 @@ func TestLookupLongestRecentMatch(t *testing.T) {
 	if got := (Lookup{}).Propose(ctx, 3); !slices.Equal(got, []int32{3, 4, 5}) {
 		t.Fatalf("got %v", got)
 	}
-	// Only a unigram matches.
+	// Only a unigram matches; the copy reads on into itself.
 	ctx = []int32{1, 2, 3, 4, 5, 3}
-	if got := (Lookup{}).Propose(ctx, 8); !slices.Equal(got, []int32{4, 5, 3}) {
+	if got := (Lookup{}).Propose(ctx, 5); !slices.Equal(got, []int32{4, 5, 3, 4, 5}) {
+		t.Fatalf("got %v", got)
+	}
+	// A repeated token continues as itself.
+	if got := (Lookup{}).Propose([]int32{9, 4, 4, 4, 4}, 4); !slices.Equal(got, []int32{4, 4, 4, 4}) {
 		t.Fatalf("got %v", got)
 	}
 	if got := (Lookup{}).Propose([]int32{1, 2, 3}, 8); len(got) != 0 {
