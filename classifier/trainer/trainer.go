@@ -79,6 +79,7 @@ type Summary struct {
 	Params       int   // trainable parameters
 	Ctx          int   // context length of the model
 	Examples     int   // training sequences
+	Tokens       int64 // tokens over all examples
 	AnswerTokens int64 // tokens in the loss over all examples
 	Last         train.Progress
 }
@@ -154,7 +155,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	}
 	data := make(train.Examples, len(examples))
 	longest := 0
-	var answer int64
+	var total, answer int64
 	for i, ex := range examples {
 		toks, mask := codec.Example(ex)
 		if len(toks) > Ctx {
@@ -162,6 +163,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		}
 		data[i] = train.Example{Tokens: toks, Mask: mask}
 		longest = max(longest, len(toks))
+		total += int64(len(toks))
 		for _, m := range mask {
 			if m {
 				answer++
@@ -178,8 +180,8 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("trainer: model %+v: %w", cfg, err)
 	}
-	sum := Summary{Vocab: cfg.Vocab, Params: m.NumParams(), Ctx: cfg.Ctx, Examples: len(data), AnswerTokens: answer}
-	log.Info("training", "params", sum.Params, "examples", sum.Examples, "answer_tokens", answer, "ctx", cfg.Ctx, "steps", opts.Steps)
+	sum := Summary{Vocab: cfg.Vocab, Params: m.NumParams(), Ctx: cfg.Ctx, Examples: len(data), Tokens: total, AnswerTokens: answer}
+	log.Info("training", "params", sum.Params, "examples", sum.Examples, "tokens", total, "answer_tokens", answer, "longest", longest, "ctx", cfg.Ctx, "steps", opts.Steps)
 
 	last, err := train.Train(ctx, m, data, train.Options{
 		Steps: opts.Steps, BatchTokens: max(opts.BatchTokens, longest), LR: opts.LR, Warmup: opts.Warmup,
@@ -219,6 +221,11 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return err
 	}
 	defer os.Remove(f.Name())
+	// CreateTemp makes the file private; a model is meant to be shared.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return err
+	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	if err := write(bw); err != nil {
 		f.Close()

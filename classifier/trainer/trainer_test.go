@@ -1,7 +1,10 @@
 package trainer_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -31,7 +34,7 @@ func TestTinyRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(prog) != 40 || sum.Last.Step != 40 || sum.Vocab != 400 || sum.Examples != 300 {
+	if len(prog) != 40 || sum.Last.Step != 40 || sum.Vocab != 400 || sum.Examples != 300 || !(sum.AnswerTokens > 300 && sum.AnswerTokens < sum.Tokens) {
 		t.Fatalf("%d progress reports, summary %+v", len(prog), sum)
 	}
 	first, last := mean(prog[:5]), mean(prog[len(prog)-5:])
@@ -98,4 +101,27 @@ func mean(p []train.Progress) float64 {
 		s += x.Loss
 	}
 	return s / float64(len(p))
+}
+
+// The same options give the same file, whatever the thread count: the
+// shipped model is reproducible.
+func TestRunReproducible(t *testing.T) {
+	dir := t.TempDir()
+	var files [][]byte
+	for i, threads := range []int{1, 2} {
+		out := filepath.Join(dir, fmt.Sprintf("m%d.gguf", i))
+		if _, err := trainer.Run(context.Background(), trainer.Options{
+			Seed: 4, Examples: 100, VocabSize: 320, Dims: tiny, Steps: 5, BatchTokens: 512, Out: out, Threads: threads,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, b)
+	}
+	if !bytes.Equal(files[0], files[1]) {
+		t.Error("two runs with the same options wrote different files")
+	}
 }
