@@ -32,10 +32,11 @@
 // reports the output done ends the sequence ("complete") without asking the
 // model for an end-of-generation token.
 //
-// Speculative decoding (Seq.Speculate, see package speculate): a decoding
-// sequence with a drafter puts its next token and up to k drafted tokens
-// into the step's batch, each with logits, so one forward pass verifies the
-// whole draft alongside the other sequences' work. The sequence's (greedy)
+// Speculative decoding (Seq.Speculate, see package speculate): after the
+// decodes, prompt chunks and admissions, a decoding sequence with a drafter
+// adds up to k drafted tokens to the step's batch, each with logits, so one
+// forward pass verifies the whole draft alongside the other sequences'
+// work. Drafts come last so that they only fill budget nobody else needed. The sequence's (greedy)
 // Sampler takes the rows in order while its token equals the draft; its
 // first differing token (or the one after a fully accepted draft) is the
 // step's last output, and the rejected positions are rolled back with

@@ -100,7 +100,8 @@ type Seq struct {
 	Drafted    int // draft tokens verified
 	Accepted   int // of those, accepted
 
-	draft []int32 // drafted tokens in the current step's batch
+	draft    []int32 // drafted tokens in the current step's batch
+	draftRow int     // logits row of draft[0]
 
 	kv       int // kvcache sequence, -1 when not admitted
 	admitted uint64
@@ -272,10 +273,6 @@ func (s *Scheduler) Step() (int, error) {
 		if s.pendingLen(q) != 1 {
 			continue
 		}
-		if s.speculate(q, budget) {
-			budget -= q.inBatch
-			continue
-		}
 		if !s.schedule(q, 1) {
 			i-- // q itself was preempted and removed
 			continue
@@ -303,6 +300,15 @@ func (s *Scheduler) Step() (int, error) {
 		}
 		s.waiting = s.waiting[1:]
 		budget -= q.inBatch
+	}
+	// Drafts last: they take only budget and blocks nobody else's work
+	// needed this step, so they never delay a decode, a prompt or an
+	// admission.
+	for _, q := range s.inStep {
+		if budget <= 0 {
+			break
+		}
+		budget -= s.speculate(q, budget)
 	}
 	n := s.batch.Len()
 	if n == 0 {
@@ -369,44 +375,34 @@ func (s *Scheduler) Step() (int, error) {
 	return n, nil
 }
 
-// speculate puts q's next token and a draft into the batch, every one with
-// logits, if q drafts and the budget and free blocks allow. Drafts never
-// preempt: without room, q decodes one token.
-func (s *Scheduler) speculate(q *Seq, budget int) bool {
-	if q.Speculate == nil || q.Constraint != nil {
-		return false
+// speculate appends a draft after q's last pending token if q is in the
+// batch with that token alone (a decode), drafts, and the budget and free
+// blocks allow; it returns the tokens added. Drafts never preempt.
+func (s *Scheduler) speculate(q *Seq, budget int) int {
+	if q.Speculate == nil || q.Constraint != nil || q.inBatch != 1 || q.row < 0 {
+		return 0
 	}
 	// k drafts yield up to k+1 tokens; more than MaxTokens are wasted.
-	limit := min(budget-1, q.MaxTokens-len(q.Out)-1)
+	limit := min(budget, q.MaxTokens-len(q.Out)-1)
 	if limit <= 0 {
-		return false
+		return 0
 	}
 	d := q.Speculate.Propose(q.pending, limit)
-	if len(d) == 0 {
-		return false
+	if len(d) == 0 || s.kv.BlocksFor(q.kv, len(d)) > s.kv.Available() {
+		return 0
 	}
-	n := 1 + len(d)
-	if s.kv.BlocksFor(q.kv, n) > s.kv.Available() {
-		return false
-	}
-	from := s.kv.ComputedLen(q.kv)
-	if err := s.kv.Append(q.kv, q.pending[from:]); err != nil {
-		panic(fmt.Sprintf("BUG: sched: append after the block check: %v", err))
-	}
+	from := len(q.pending) // the draft's first position
 	if err := s.kv.Append(q.kv, d); err != nil {
 		panic(fmt.Sprintf("BUG: sched: append after the block check: %v", err))
 	}
-	q.row = s.rows
-	s.batch.Add(q.pending[from], from, q.kv, true)
+	q.draftRow = s.rows
 	for i, t := range d {
-		s.batch.Add(t, from+1+i, q.kv, true)
+		s.batch.Add(t, from+i, q.kv, true)
 	}
-	s.rows += n
+	s.rows += len(d)
 	q.draft = append(q.draft[:0], d...)
-	q.inBatch = n
-	q.Forwards++
-	s.inStep = append(s.inStep, q)
-	return true
+	q.inBatch += len(d)
+	return len(d)
 }
 
 // verify samples q's rows in order while the sampled token equals the
@@ -419,7 +415,10 @@ func (s *Scheduler) verify(q *Seq, logits []float32) {
 	accepted, emitted := 0, 0
 	reason := ""
 	for i := 0; i <= k; i++ {
-		r := q.row + i
+		r := q.row // the row after q's last token, then the draft's rows
+		if i > 0 {
+			r = q.draftRow + i - 1
+		}
 		c, err := q.Sampler.Sample(logits[r*s.cfg.Vocab : (r+1)*s.cfg.Vocab])
 		if err != nil {
 			q.row, q.draft = -1, q.draft[:0]

@@ -120,3 +120,63 @@ func TestSpeculationRollback(t *testing.T) {
 		t.Fatalf("only %d rejected drafts", rejected["wrong"])
 	}
 }
+
+// TestSpeculationLeavesRoomForDecodes: with a tight step budget, drafting
+// sequences leave a token for every other decoding sequence, so each step
+// after the prompts holds every running sequence.
+func TestSpeculationLeavesRoomForDecodes(t *testing.T) {
+	m, err := model.Load(filepath.Join("..", "..", "..", "shared", "conformance", "models", "tiny-llama-f32.gguf"), model.Options{Threads: 2, MaxBatch: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	cfg := m.Config()
+	kv, err := kvcache.New(kvcache.Config{Layers: cfg.NLayer, Dim: cfg.KVDim(), BlockSize: 4, Blocks: 256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{m: m}
+	s, err := sched.New(rec, kv, sched.Config{StepTokens: 8, Vocab: cfg.NVocab})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n, prompt = 6, 3
+	for i := range n {
+		smp, _ := sample.New(sample.Params{}, nil)
+		p := []int32{int32(i + 1), int32(i + 2), int32(i + 3)}
+		q := &sched.Seq{Ctx: context.Background(), Prompt: p, MaxTokens: 20, Sampler: smp, IgnoreEOG: true,
+			Speculate: speculate.NewState(wrong{cfg.NVocab}, speculate.Adapt{Start: 8, OffAfter: -1})}
+		if err := s.Add(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var live []int // running + waiting before each step
+	for !s.Idle() {
+		st := s.Stats()
+		live = append(live, st.Running+st.Waiting)
+		if _, err := s.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	drafted := false
+	for i, b := range rec.batches {
+		seqs := map[int32]bool{}
+		for _, e := range b {
+			seqs[e.Seq] = true
+		}
+		if len(b) > len(seqs) && int(b[0].Pos) >= prompt {
+			drafted = true
+		}
+		// Prompts take the first steps (3 tokens each, budget 8); from
+		// then on every live sequence decodes in every step.
+		if i >= 3 && len(seqs) != live[i] {
+			t.Fatalf("step %d holds %d of %d live sequences: %v", i, len(seqs), live[i], b)
+		}
+	}
+	if !drafted {
+		t.Fatal("no step verified a draft")
+	}
+	if st := s.Stats(); st.GeneratedTokens != n*20 || st.DraftedTokens == 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}
