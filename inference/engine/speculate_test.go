@@ -2,11 +2,13 @@ package engine_test
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/logsift/logsift/inference/engine"
+	"github.com/logsift/logsift/inference/sample"
 )
 
 // copyPrompt repeats a random phrase a few times with noise between, so
@@ -24,7 +26,9 @@ func copyPrompt(rng *rand.Rand, vocab int) []int32 {
 
 // TestSpeculateGreedyExact: 150 prompts (100 copy-heavy), two thirds with
 // prompt-lookup speculation, 16 in flight, give the tokens and logprobs of
-// plain greedy decoding; copy-heavy prompts accept drafts; no block leaks.
+// plain greedy decoding (finish reasons length, stop string and
+// end-of-generation, some under a logit mask); copy-heavy prompts accept
+// drafts; no block leaks.
 func TestSpeculateGreedyExact(t *testing.T) {
 	m := loadModel(t, "tiny-llama-f32")
 	vocab := m.Config().NVocab
@@ -35,7 +39,19 @@ func TestSpeculateGreedyExact(t *testing.T) {
 		if i < 100 {
 			p = copyPrompt(rng, vocab)
 		}
-		reqs = append(reqs, engine.Request{Prompt: p, MaxTokens: 24, IgnoreEOG: true})
+		r := engine.Request{Prompt: p, MaxTokens: 24, IgnoreEOG: i%5 != 0}
+		switch i % 7 {
+		case 0:
+			r.Stop = []string{"e"} // usually hit within 24 random tokens
+		case 1:
+			// A plain logit mask: the sampler applies it row by row.
+			r.Mask = sample.MaskFunc{ApplyFunc: func(l []float32) {
+				for t := 1; t < len(l); t += 2 {
+					l[t] = float32(math.Inf(-1))
+				}
+			}}
+		}
+		reqs = append(reqs, r)
 	}
 	plain := newEngine(t, m, engine.Config{StepTokens: 128})
 	want := runAll(t, plain, reqs, 16)
@@ -52,7 +68,20 @@ func TestSpeculateGreedyExact(t *testing.T) {
 	sameOutputs(t, got, want, 1e-5)
 
 	copyAccepted, copyDrafted, copyTokens, copyForwards := 0, 0, 0, 0
+	generated, reasons := 0, map[string]int{}
 	for i, r := range got {
+		if r.FinishReason != want[i].FinishReason || r.Text != want[i].Text {
+			t.Fatalf("request %d: finish %q text %q, want %q %q", i, r.FinishReason, r.Text, want[i].FinishReason, want[i].Text)
+		}
+		if spec[i].Mask != nil {
+			for _, tok := range r.Tokens {
+				if tok%2 == 1 {
+					t.Fatalf("request %d: masked token %d", i, tok)
+				}
+			}
+		}
+		generated += len(r.Tokens)
+		reasons[r.FinishReason]++
 		if spec[i].Speculate == "" && (r.Drafted != 0 || r.Accepted != 0) {
 			t.Fatalf("request %d without speculation drafted %d", i, r.Drafted)
 		}
@@ -70,10 +99,14 @@ func TestSpeculateGreedyExact(t *testing.T) {
 	t.Logf("copy-heavy: drafted %d accepted %d (%.2f), %d tokens in %d forwards (prompt chunks included); engine acceptance %.2f, steps %d vs %d plain",
 		copyDrafted, copyAccepted, float64(copyAccepted)/float64(max(1, copyDrafted)), copyTokens, copyForwards,
 		st.AcceptanceRate, st.Steps, plainSteps(t, plain))
+	t.Logf("finish reasons %v", reasons)
+	if reasons["stop"] == 0 || reasons["length"] == 0 {
+		t.Fatalf("finish reasons %v: the mix must end by stop strings and by length", reasons)
+	}
 	if copyAccepted == 0 {
 		t.Fatal("no draft accepted on copy-heavy prompts")
 	}
-	if st.AcceptedTokens == 0 || st.DraftedTokens < st.AcceptedTokens || st.GeneratedTokens != 150*24 {
+	if st.AcceptedTokens == 0 || st.DraftedTokens < st.AcceptedTokens || st.GeneratedTokens != int64(generated) {
 		t.Fatalf("stats %+v", st.Stats)
 	}
 	if err := e.ClearPrefixCache(context.Background()); err != nil {
