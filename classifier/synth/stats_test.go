@@ -12,11 +12,41 @@ import (
 
 var stats = flag.Bool("stats", false, "print template counts and the label histogram of 100,000 examples")
 
-// TestStats prints what the generator covers; run with -stats.
-func TestStats(t *testing.T) {
-	if !*stats {
-		t.Skip("use -stats")
+// TestLabelBalance holds the generator to a sensible label balance: every
+// category gets 5–15% of the examples and every severity at least 5%, so the
+// model sees enough of the rare labels. With -stats it prints the template
+// counts and the label histogram; with -show N, N lines per system.
+func TestLabelBalance(t *testing.T) {
+	n := 20000
+	if *stats {
+		n = 100000
 	}
+	ex := Generate(1, n)
+	sevN, catN := map[string]int{}, map[string]int{}
+	for _, e := range ex {
+		sevN[e.Severity]++
+		catN[e.Category]++
+	}
+	for _, c := range schemas.CategoryNames() {
+		if f := float64(catN[c]) / float64(n); f < 0.05 || f > 0.15 {
+			t.Errorf("category %s: %.1f%% of examples, want 5–15%%", c, 100*f)
+		}
+	}
+	for _, s := range schemas.Severities {
+		if f := float64(sevN[s]) / float64(n); f < 0.05 {
+			t.Errorf("severity %s: %.1f%% of examples, want at least 5%%", s, 100*f)
+		}
+	}
+	if *show > 0 {
+		printSamples(ex, *show)
+	}
+	if *stats {
+		printStats(ex)
+	}
+}
+
+func printStats(ex []Example) {
+	n := len(ex)
 	tmpls := Templates()
 	bySys := map[string]int{}
 	cell := map[[2]string]int{}
@@ -28,8 +58,6 @@ func TestStats(t *testing.T) {
 	for _, s := range Systems() {
 		fmt.Printf("  %-20s %3d\n", s, bySys[s])
 	}
-	const n = 100000
-	ex := Generate(1, n)
 	hist := map[[2]string]int{}
 	sev, cat, sys := map[string]int{}, map[string]int{}, map[string]int{}
 	empty := 0

@@ -14,14 +14,11 @@ import (
 
 var show = flag.Int("show", 0, "print this many generated lines per system")
 
-func TestShow(t *testing.T) {
-	if *show == 0 {
-		t.Skip("use -show N to print samples")
-	}
-	per := map[string]int{}
-	for _, e := range Generate(1, 40000) {
-		if per[e.System] < *show {
-			per[e.System]++
+func printSamples(ex []Example, per int) {
+	seen := map[string]int{}
+	for _, e := range ex {
+		if seen[e.System] < per {
+			seen[e.System]++
 			fmt.Printf("%-8s %-11s %-28q %s\n", e.Severity, e.Category, e.Component, e.Raw)
 		}
 	}

@@ -122,16 +122,23 @@ var loghubFloors = map[string]struct{ maxTemplates, maxMixed int }{
 	"Zookeeper": {59, 0},
 }
 
+// TestLoghubTemplates holds template compression to its floors. With
+// DUMP=<system> it also logs that system's templates and the events behind
+// each: DUMP=BGL go test -run LoghubTemplates -v
 func TestLoghubTemplates(t *testing.T) {
 	all := readLoghub(t)
+	dump := os.Getenv("DUMP")
 	if len(all) != len(loghubFloors) {
 		t.Errorf("loghub has %d systems, floors cover %d", len(all), len(loghubFloors))
 	}
 	for _, sys := range systems(all) {
 		lines := all[sys]
-		c, _ := measure(lines)
+		c, by := measure(lines)
 		t.Logf("%-10s lines %4d  events %3d  templates %4d  mixed %d (%d lines)",
 			sys, len(lines), c.events, c.templates, c.mixed, c.mixedLines)
+		if sys == dump {
+			logTemplates(t, by)
+		}
 		floor, ok := loghubFloors[sys]
 		if !ok {
 			t.Errorf("%s: no floor recorded", sys)
@@ -196,15 +203,7 @@ func TestLoghubIdempotent(t *testing.T) {
 	}
 }
 
-// TestLoghubDump prints the templates of one system: DUMP=BGL go test -run Dump -v
-func TestLoghubDump(t *testing.T) {
-	sys := os.Getenv("DUMP")
-	if sys == "" {
-		t.Skip("set DUMP=<system> to print its templates")
-	}
-	all := readLoghub(t)
-	c, by := measure(all[sys])
-	t.Logf("%+v", c)
+func logTemplates(t *testing.T, by map[string]map[string]int) {
 	keys := make([]string, 0, len(by))
 	for k := range by {
 		keys = append(keys, k)
