@@ -276,6 +276,12 @@ func (s *session) readPartition(ctx context.Context, p int32, c position, until 
 		if err != nil {
 			return fmt.Errorf("catch-up read of partition %d at offset %d: %w", p, c[p], err)
 		}
+		// A broker may answer a fetch below its log start with the batch that
+		// straddles it (records are deleted by batch, the start by offset):
+		// records below the log start are gone by retention all the same.
+		if resp.LogStartOffset > c[p] {
+			c[p] = min(resp.LogStartOffset, until)
+		}
 		got := false
 		for c[p] < until {
 			rec, err := resp.Records.ReadRecord()
