@@ -180,6 +180,10 @@ func (c *Cluster) startServer(ctx context.Context, opts Options) error {
 	if opts.Port == 0 {
 		attempts = 5
 	}
+	// After a crash of the postmaster its backends notice and exit within
+	// moments, but until the last one is gone the server refuses to start
+	// on the shared memory they still hold: wait for them a little.
+	shmemWaits := 20
 	for i := 0; ; i++ {
 		c.port = opts.Port
 		if c.port == 0 {
@@ -190,6 +194,16 @@ func (c *Cluster) startServer(ctx context.Context, opts Options) error {
 		err = c.runServer(ctx, opts.Durable)
 		if err == nil {
 			return nil
+		}
+		if errors.Is(err, errShmemInUse) && shmemWaits > 0 {
+			shmemWaits--
+			i--
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(250 * time.Millisecond):
+			}
+			continue
 		}
 		if i+1 >= attempts || !errors.Is(err, errPortInUse) {
 			break
@@ -226,7 +240,10 @@ func (c *Cluster) initdb(ctx context.Context, durable bool) error {
 	return nil
 }
 
-var errPortInUse = errors.New("port in use")
+var (
+	errPortInUse  = errors.New("port in use")
+	errShmemInUse = errors.New("shared memory of an old server still in use")
+)
 
 func (c *Cluster) runServer(ctx context.Context, durable bool) error {
 	args := []string{
@@ -270,6 +287,9 @@ func (c *Cluster) runServer(ctx context.Context, durable bool) error {
 		tail := c.logTail(logStart)
 		if strings.Contains(tail, "could not bind") || strings.Contains(tail, "already in use") {
 			return fmt.Errorf("pgcluster: postgres on port %d: %w: %s", c.port, errPortInUse, tail)
+		}
+		if strings.Contains(tail, "pre-existing shared memory block") {
+			return fmt.Errorf("pgcluster: postgres on port %d: %w: %s", c.port, errShmemInUse, tail)
 		}
 		return fmt.Errorf("pgcluster: postgres on port %d: %w; server log:\n%s", c.port, err, tail)
 	}
