@@ -5,15 +5,16 @@
 //
 // A prompt is
 //
-//	<|bos|><|log|>TEMPLATE\nLINE<|/log|><|json|>
+//	<|bos|><|log|>TEMPLATE<|/log|><|json|>
 //
-// where LINE is the cleaned line (textproc.Clean, capped at MaxLine bytes)
-// and TEMPLATE is its masked form (textproc.Mask of the cleaned line, capped
-// at MaxTemplate). The template comes first because it is what the
-// classification mostly depends on and what the template cache keys on; the
-// raw line follows because the component must be copied from it verbatim and
-// masking can hide parts of a name. Clean turns every line break into a space,
-// so the "\n" between the two cannot occur inside either.
+// where TEMPLATE is the line's masked form (textproc.Mask of the cleaned
+// line, cleaned again and capped at MaxTemplate bytes). The raw line itself
+// is not in the prompt: the classification must depend on the template only,
+// because the classifier's template cache answers every line of a template
+// with the first line's labels. Components are names, which masking keeps
+// (on the eight Loghub systems the labelled component is inside the
+// template on 15,993 of 16,000 lines), and leaving the line out halves the
+// prompt, which is most of the cost of training and of a cache miss.
 //
 // The answer is the classification as compact JSON with the default schema's
 // properties in its order (severity, category, component), followed by

@@ -23,28 +23,21 @@ const (
 // them (BOS first and EOS second, as bpe.Options expects by default).
 var Specials = []string{BOS, EOS, LogOpen, LogEnd, JSON}
 
-// Caps on the two copies of the line, in bytes. They bound the prompt so
-// that a model with a few hundred positions of context always has room for
-// the answer.
-const (
-	MaxLine     = 256
-	MaxTemplate = 256
-)
-
-// Sep separates the template from the line inside the fence.
-const Sep = "\n"
+// MaxTemplate caps the template, in bytes. It bounds the prompt so that a
+// model with a few hundred positions of context always has room for the
+// answer.
+const MaxTemplate = 256
 
 // MaxPromptTokens bounds the length of any prompt in tokens: four fence
-// tokens around at most MaxTemplate+len(Sep)+MaxLine bytes, and every token
-// of text spells at least one byte.
-const MaxPromptTokens = 4 + MaxTemplate + len(Sep) + MaxLine
+// tokens around at most MaxTemplate bytes, and every token of text spells at
+// least one byte.
+const MaxPromptTokens = 4 + MaxTemplate
 
-// Text returns what goes between the fences for a raw line: the masked
-// template, Sep, the cleaned line.
+// Text returns what goes between the fences for a raw line: its masked
+// template. Lines with the same template get the same prompt, so the
+// template cache in front of the model returns exactly what the model would.
 func Text(raw string) string {
-	line := textproc.Clean(raw, MaxLine)
-	tmpl := textproc.Clean(textproc.Mask(textproc.Clean(raw, 0)), MaxTemplate)
-	return tmpl + Sep + line
+	return textproc.Clean(textproc.Mask(textproc.Clean(raw, 0)), MaxTemplate)
 }
 
 // Build renders the prompt of raw as a string, BOS excluded. It is for

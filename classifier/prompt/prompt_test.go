@@ -39,13 +39,12 @@ func testCodec(t testing.TB) *prompt.Codec {
 func TestBuild(t *testing.T) {
 	raw := "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; rhost=218.188.2.4\x1b[0m\n"
 	got := prompt.Build(raw)
-	want := "<|log|><TS> combo sshd(pam_unix)[<NUM>]: authentication failure; rhost=<IP>\n" +
-		"Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; rhost=218.188.2.4<|/log|><|json|>"
+	want := "<|log|><TS> combo sshd(pam_unix)[<NUM>]: authentication failure; rhost=<IP><|/log|><|json|>"
 	if got != want {
 		t.Errorf("Build:\n got %q\nwant %q", got, want)
 	}
-	long := strings.Repeat("x", 3*prompt.MaxLine)
-	if n := len(prompt.Text(long)); n > prompt.MaxLine+prompt.MaxTemplate+len(prompt.Sep) {
+	long := strings.Repeat("x", 3*prompt.MaxTemplate)
+	if n := len(prompt.Text(long)); n > prompt.MaxTemplate {
 		t.Errorf("Text of a %d-byte line is %d bytes, want at most the caps", len(long), n)
 	}
 }

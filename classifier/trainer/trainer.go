@@ -37,7 +37,11 @@ var (
 type Options struct {
 	Name      string // general.name of the model ["logsift-classifier"]
 	Seed      uint64 // seeds the data, the weights and the batches
-	Examples  int    // generated training examples [50000]
+	Examples  int    // generated examples, held-out ones included [50000]
+	// HoldOut is the fraction of each category's templates kept out of
+	// training (synth.Split), so that accuracy on them says how the model
+	// does on lines it has never seen the like of. Negative: none. [0.1]
+	HoldOut float64
 	VocabSize int    // BPE vocabulary, specials and bytes included [3072]
 	Dims      Dims   // [Target]
 	Steps     int    // optimizer steps [2000]
@@ -79,6 +83,7 @@ type Summary struct {
 	Params       int   // trainable parameters
 	Ctx          int   // context length of the model
 	Examples     int   // training sequences
+	HeldOut      int   // generated examples held out of training
 	Tokens       int64 // tokens over all examples
 	AnswerTokens int64 // tokens in the loss over all examples
 	Last         train.Progress
@@ -90,6 +95,9 @@ func (o *Options) defaults() {
 	}
 	if o.Examples == 0 {
 		o.Examples = 50000
+	}
+	if o.HoldOut == 0 {
+		o.HoldOut = 0.1
 	}
 	if o.VocabSize == 0 {
 		o.VocabSize = 3072
@@ -132,7 +140,10 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 			opts.Examples, opts.Steps, opts.VocabSize, len(prompt.Specials)+256)
 	}
 
-	examples := synth.Generate(opts.Seed, opts.Examples)
+	examples, held := synth.Generate(opts.Seed, opts.Examples), []synth.Example(nil)
+	if opts.HoldOut > 0 {
+		examples, held = synth.Split(examples, opts.Seed, opts.HoldOut)
+	}
 	vocab, err := bpe.Train(ctx, texts(examples), bpe.Options{
 		VocabSize: opts.VocabSize, Pre: "logsift", Specials: prompt.Specials,
 		BOS: prompt.BOS, EOS: prompt.EOS, Workers: opts.Threads,
@@ -180,7 +191,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("trainer: model %+v: %w", cfg, err)
 	}
-	sum := Summary{Vocab: cfg.Vocab, Params: m.NumParams(), Ctx: cfg.Ctx, Examples: len(data), Tokens: total, AnswerTokens: answer}
+	sum := Summary{Vocab: cfg.Vocab, Params: m.NumParams(), Ctx: cfg.Ctx, Examples: len(data), HeldOut: len(held), Tokens: total, AnswerTokens: answer}
 	log.Info("training", "params", sum.Params, "examples", sum.Examples, "tokens", total, "answer_tokens", answer, "longest", longest, "ctx", cfg.Ctx, "steps", opts.Steps)
 
 	last, err := train.Train(ctx, m, data, train.Options{

@@ -41,14 +41,15 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"dev":      {"all-in-one: embedded broker, local PostgreSQL, ingest, classifier, gateway", runDev},
-		"ingest":   {"HTTP ingest API → Kafka logs.raw", runIngest},
-		"classify": {"Kafka logs.raw → model → PostgreSQL + logs.classified", runClassify},
-		"gateway":  {"Kafka logs.classified → SSE and the dashboard", runGateway},
-		"migrate":  {"apply the PostgreSQL migrations and exit", runMigrate},
-		"loadgen":  {"replay or synthesise log traffic against ingest or Kafka; report rate and latency", runLoadgen},
-		"model":    {"inspect | tokenize | generate | init | quantize | bench | train", runModel},
-		"version":  {"print the version", runVersion},
+		"dev":         {"all-in-one: embedded broker, local PostgreSQL, ingest, classifier, gateway", runDev},
+		"ingest":      {"HTTP ingest API → Kafka logs.raw", runIngest},
+		"classify":    {"Kafka logs.raw → model → PostgreSQL + logs.classified", runClassify},
+		"gateway":     {"Kafka logs.classified → SSE and the dashboard", runGateway},
+		"migrate":     {"apply the PostgreSQL migrations and exit", runMigrate},
+		"loadgen":     {"replay or synthesise log traffic against ingest or Kafka; report rate and latency", runLoadgen},
+		"serve-model": {"serve the engine over an OpenAI-compatible HTTP API", runServeModel},
+		"model":       {"inspect | tokenize | generate | init | quantize | bench | train | eval", runModel},
+		"version":     {"print the version", runVersion},
 	}
 }
 

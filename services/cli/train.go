@@ -31,6 +31,7 @@ func runModelTrain(ctx context.Context, args []string, s *stdio) int {
 	fs.String(&out, "out", "", "GGUF file to write (required)")
 	fs.Int64(&seed, "seed", 1, "seed of the data, the weights and the batches")
 	fs.Int(&opts.Examples, "examples", 50000, "generated training examples")
+	fs.Float64(&opts.HoldOut, "hold-out", 0.1, "fraction of each category's templates kept out of training for evaluation (0: none)")
 	fs.Int(&opts.Steps, "steps", 2000, "optimizer steps")
 	fs.Int(&opts.VocabSize, "vocab", 3072, "BPE vocabulary size (special and byte tokens included)")
 	fs.String(&dims, "dims", "target", "model shape: target, draft or custom (then --embd, --layers, --heads, --kv-heads, --ff)")
@@ -62,6 +63,12 @@ func runModelTrain(ctx context.Context, args []string, s *stdio) int {
 		return fail(s, &app.ConfigError{Err: fmt.Errorf("--seed %d must not be negative", seed)})
 	}
 	opts.Seed = uint64(seed)
+	if opts.HoldOut < 0 || opts.HoldOut >= 1 {
+		return fail(s, &app.ConfigError{Err: fmt.Errorf("--hold-out %g: want a fraction in [0, 1)", opts.HoldOut)})
+	}
+	if opts.HoldOut == 0 {
+		opts.HoldOut = -1 // the trainer's zero value means its default
+	}
 	switch dims {
 	case "target":
 		opts.Dims = trainer.Target
