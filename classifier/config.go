@@ -1,6 +1,8 @@
 package classifier
 
 import (
+	"github.com/logsift/logsift/schemas"
+
 	"errors"
 	"fmt"
 	"time"
@@ -41,6 +43,11 @@ type Config struct {
 	LagInterval time.Duration
 	// ClientID is sent to Kafka. Default "logsift-classifier".
 	ClientID string
+	// Schema is the classification schema every answer is checked against
+	// before it is stored (nil = the default schema). With a custom schema
+	// the Labeler returns the whole answer in Classification.Labels, and
+	// that is what is validated.
+	Schema *schemas.Schema
 }
 
 const (

@@ -333,9 +333,26 @@ func (w *Worker) prepare(it *item) error {
 	return nil
 }
 
-// validateClassification checks c against the default classification schema
-// and the ranges the schema does not state.
+// validateClassification checks c against the classification schema and
+// the ranges the schema does not state. A custom schema's answer comes whole
+// in c.Labels; the default schema's is the three columns.
 func validateClassification(s *schemas.Schema, c schemas.Classification) error {
+	if !(c.Confidence >= 0 && c.Confidence <= 1) {
+		return fmt.Errorf("invalid classification: confidence %v outside [0, 1]", c.Confidence)
+	}
+	if schemas.SeverityRank(c.Severity) < 0 {
+		return fmt.Errorf("invalid classification: severity %q is not one of %v", c.Severity, schemas.Severities)
+	}
+	if len(c.Labels) > 0 {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(c.Labels, &obj); err != nil {
+			return fmt.Errorf("invalid classification: labels are not a JSON object: %w", err)
+		}
+		if err := s.Validate(c.Labels); err != nil {
+			return fmt.Errorf("invalid classification %s: %w", c.Labels, err)
+		}
+		return nil
+	}
 	doc, err := json.Marshal(struct {
 		Severity  string `json:"severity"`
 		Category  string `json:"category"`
@@ -346,15 +363,6 @@ func validateClassification(s *schemas.Schema, c schemas.Classification) error {
 	}
 	if err := s.Validate(doc); err != nil {
 		return fmt.Errorf("invalid classification %s: %w", doc, err)
-	}
-	if !(c.Confidence >= 0 && c.Confidence <= 1) {
-		return fmt.Errorf("invalid classification: confidence %v outside [0, 1]", c.Confidence)
-	}
-	if len(c.Labels) > 0 {
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(c.Labels, &obj); err != nil {
-			return fmt.Errorf("invalid classification: labels are not a JSON object: %w", err)
-		}
 	}
 	return nil
 }

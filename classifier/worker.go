@@ -50,7 +50,11 @@ func New(cfg Config, l Labeler, st *store.Store, logger *slog.Logger, reg promet
 	if err != nil {
 		return nil, err
 	}
-	return &Worker{cfg: cfg, labeler: l, store: st, log: logger, m: m, schema: schemas.Default()}, nil
+	schema := cfg.Schema
+	if schema == nil {
+		schema = schemas.Default()
+	}
+	return &Worker{cfg: cfg, labeler: l, store: st, log: logger, m: m, schema: schema}, nil
 }
 
 // run is the state of one Run call.

@@ -40,6 +40,13 @@ func Text(raw string) string {
 	return textproc.Clean(textproc.Mask(textproc.Clean(raw, 0)), MaxTemplate)
 }
 
+// TemplateText returns what goes between the fences for a line whose
+// masked template (textproc.Mask of the cleaned line) is tmpl: the same as
+// Text of the line, for lines within the classifier's length cap.
+func TemplateText(tmpl string) string {
+	return textproc.Clean(tmpl, MaxTemplate)
+}
+
 // Build renders the prompt of raw as a string, BOS excluded. It is for
 // display; feed models Codec.Prompt's ids (re-encoding this string with
 // ParseSpecial would let the line's text become fence tokens).
@@ -108,8 +115,18 @@ func (c *Codec) Prompt(raw string) []int32 {
 }
 
 func (c *Codec) appendPrompt(ids []int32, raw string) []int32 {
+	return c.appendText(ids, Text(raw))
+}
+
+// TemplatePrompt returns the prompt ids of a line whose masked template is
+// tmpl (see TemplateText).
+func (c *Codec) TemplatePrompt(tmpl string) []int32 {
+	return c.appendText(make([]int32, 0, 64), TemplateText(tmpl))
+}
+
+func (c *Codec) appendText(ids []int32, text string) []int32 {
 	ids = append(ids, c.bos, c.open)
-	ids = c.tok.AppendEncode(ids, Text(raw), tokenizer.EncodeOptions{})
+	ids = c.tok.AppendEncode(ids, text, tokenizer.EncodeOptions{})
 	return append(ids, c.close, c.jsonT)
 }
 

@@ -34,7 +34,7 @@ func TestTinyRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(prog) != 40 || sum.Last.Step != 40 || sum.Vocab != 400 || sum.Examples != 300 || !(sum.AnswerTokens > 300 && sum.AnswerTokens < sum.Tokens) {
+	if len(prog) != 40 || sum.Last.Step != 40 || sum.Vocab != 400 || sum.Examples+sum.HeldOut != 300 || sum.HeldOut == 0 || !(sum.AnswerTokens > 300 && sum.AnswerTokens < sum.Tokens) {
 		t.Fatalf("%d progress reports, summary %+v", len(prog), sum)
 	}
 	first, last := mean(prog[:5]), mean(prog[len(prog)-5:])

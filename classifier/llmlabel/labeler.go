@@ -1,0 +1,325 @@
+package llmlabel
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/logsift/logsift/classifier"
+	"github.com/logsift/logsift/classifier/prompt"
+	"github.com/logsift/logsift/inference/constrain"
+	"github.com/logsift/logsift/inference/engine"
+	"github.com/logsift/logsift/schemas"
+)
+
+// Format turns a line's masked template into the prompt token ids of one
+// model. DefaultFormat is the default model's; a general instruct model
+// takes a chat format with instructions.
+type Format interface {
+	Prompt(template string) ([]int32, error)
+}
+
+// DefaultFormat is the format of logsift's own models (classifier/prompt):
+// the template fenced by special tokens.
+type DefaultFormat struct{ Codec *prompt.Codec }
+
+// Prompt implements Format.
+func (f DefaultFormat) Prompt(template string) ([]int32, error) {
+	return f.Codec.TemplatePrompt(template), nil
+}
+
+// Config configures a Labeler.
+type Config struct {
+	// Engine runs the model (required). The Labeler does not close it.
+	Engine *engine.Engine
+	// Name is the model id stored with every row (required).
+	Name string
+	// Schema is the classification JSON Schema the answer is constrained
+	// to (nil = the default schema). It must be an object schema with
+	// string properties "severity" (values among the taxonomy's
+	// severities) and "category"; every property beyond severity, category
+	// and component is stored in the row's labels.
+	Schema []byte
+	// Format builds prompts (nil = DefaultFormat over the engine's
+	// tokenizer, which must have the default format's special tokens).
+	Format Format
+	// Speculate is the engine's speculation mode for every request ("" =
+	// the engine's default).
+	Speculate string
+	// NoJumpForward turns off jump-forward over bytes the schema forces.
+	NoJumpForward bool
+	Cache         CacheConfig
+	// Registerer receives the cache and request metrics (nil = none).
+	Registerer prometheus.Registerer
+	Logger     *slog.Logger
+}
+
+// Labeler implements classifier.Labeler on the engine.
+type Labeler struct {
+	eng       *engine.Engine
+	name      string
+	schema    []byte
+	validator *schemas.Schema
+	custom    bool
+	format    Format
+	speculate string
+	noJump    bool
+	cache     *cache
+	log       *slog.Logger
+
+	requests, forwards, drafted, accepted prometheus.Counter
+}
+
+var _ classifier.Labeler = (*Labeler)(nil)
+
+// New checks cfg, compiles the schema for the engine and returns a Labeler.
+func New(cfg Config) (*Labeler, error) {
+	if cfg.Engine == nil {
+		return nil, errors.New("llmlabel: no engine")
+	}
+	if cfg.Name == "" {
+		return nil, errors.New("llmlabel: no model name")
+	}
+	custom := cfg.Schema != nil
+	if !custom {
+		cfg.Schema = constrain.DefaultSchema
+	}
+	validator, err := schemas.Compile(cfg.Schema)
+	if err != nil {
+		return nil, fmt.Errorf("llmlabel: schema: %w", err)
+	}
+	if err := checkShape(cfg.Schema); err != nil {
+		return nil, fmt.Errorf("llmlabel: schema: %w", err)
+	}
+	// Compile the schema for the engine now, so a schema the constrained
+	// decoder cannot handle fails at start-up rather than on every line.
+	if _, err := cfg.Engine.Index(cfg.Schema, constrain.Options{}); err != nil {
+		return nil, fmt.Errorf("llmlabel: %w", err)
+	}
+	if cfg.Format == nil {
+		codec, err := prompt.NewCodec(cfg.Engine.Tokenizer())
+		if err != nil {
+			return nil, fmt.Errorf("llmlabel: model %s is not in logsift's default format (give it a chat prompt format): %w", cfg.Name, err)
+		}
+		cfg.Format = DefaultFormat{Codec: codec}
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	const ns, sub = "logsift", "labeler"
+	counter := func(name, help string) prometheus.Counter {
+		return prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub, Name: name, Help: help})
+	}
+	l := &Labeler{
+		eng: cfg.Engine, name: cfg.Name, schema: cfg.Schema, validator: validator, custom: custom,
+		format: cfg.Format, speculate: cfg.Speculate, noJump: cfg.NoJumpForward, log: log,
+		requests: counter("model_requests_total", "Templates sent to the model (cache misses, deduplicated per batch)."),
+		forwards: counter("model_forwards_total", "Engine forward passes that computed tokens of the labeler's requests."),
+		drafted:  counter("drafted_tokens_total", "Speculative draft tokens verified for the labeler's requests."),
+		accepted: counter("accepted_tokens_total", "Speculative draft tokens accepted."),
+	}
+	hits, misses := counter("cache_hits_total", "Lines answered from the template cache."),
+		counter("cache_misses_total", "Lines not in the template cache.")
+	l.cache = newCache(cfg.Cache, cfg.Name, validator.Hash(), hits, misses)
+	if cfg.Registerer != nil {
+		for _, c := range []prometheus.Collector{l.requests, l.forwards, l.drafted, l.accepted, hits, misses} {
+			if err := cfg.Registerer.Register(c); err != nil {
+				return nil, fmt.Errorf("llmlabel: metrics: %w", err)
+			}
+		}
+		size := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub, Name: "cache_templates",
+			Help: "Templates held by the template cache."}, func() float64 { return float64(l.cache.len()) })
+		if err := cfg.Registerer.Register(size); err != nil {
+			return nil, fmt.Errorf("llmlabel: metrics: %w", err)
+		}
+	}
+	return l, nil
+}
+
+// checkShape checks what the Labeler needs of a schema beyond validity: the
+// row's columns come from "severity" and "category".
+func checkShape(doc []byte) error {
+	var s struct {
+		Type       string `json:"type"`
+		Properties map[string]struct {
+			Type string   `json:"type"`
+			Enum []string `json:"enum"`
+		} `json:"properties"`
+		Required []string `json:"required"`
+	}
+	if err := json.Unmarshal(doc, &s); err != nil {
+		return fmt.Errorf("not a JSON object with string enums: %w", err)
+	}
+	if s.Type != "object" {
+		return fmt.Errorf("type %q, want \"object\"", s.Type)
+	}
+	for _, name := range []string{"severity", "category"} {
+		p, ok := s.Properties[name]
+		if !ok || p.Type != "string" {
+			return fmt.Errorf("property %q must be a string", name)
+		}
+		found := false
+		for _, r := range s.Required {
+			found = found || r == name
+		}
+		if !found {
+			return fmt.Errorf("property %q must be required", name)
+		}
+	}
+	sev := s.Properties["severity"].Enum
+	if len(sev) == 0 {
+		return errors.New(`property "severity" must be an enum of the taxonomy's severities`)
+	}
+	for _, v := range sev {
+		if schemas.SeverityRank(v) < 0 {
+			return fmt.Errorf("severity %q is not one of %v (the gateway filters by severity rank)", v, schemas.Severities)
+		}
+	}
+	return nil
+}
+
+// Name implements classifier.Labeler.
+func (l *Labeler) Name() string { return l.name }
+
+// Label implements classifier.Labeler. Lines fail one by one (Output.Err)
+// when the model's answer is cut short or invalid; the whole batch fails
+// only when the engine does (closed, or ctx ended).
+func (l *Labeler) Label(ctx context.Context, in []classifier.Input) ([]classifier.Output, error) {
+	out := make([]classifier.Output, len(in))
+	// One request per distinct template; the lines of a template share
+	// its answer.
+	type job struct {
+		template string
+		lines    []int
+		res      schemas.Classification
+		err      error
+	}
+	var jobs []*job
+	byTemplate := map[string]*job{}
+	for i, x := range in {
+		if c, ok := l.cache.get(x.Template); ok {
+			out[i] = classifier.Output{Classification: c, Cached: true}
+			continue
+		}
+		j := byTemplate[x.Template]
+		if j == nil {
+			j = &job{template: x.Template}
+			byTemplate[x.Template] = j
+			jobs = append(jobs, j)
+		}
+		j.lines = append(j.lines, i)
+	}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		batchErr error
+	)
+	for _, j := range jobs {
+		wg.Go(func() {
+			c, err, fatal := l.one(ctx, j.template)
+			if fatal {
+				mu.Lock()
+				batchErr = cmpErr(batchErr, err)
+				mu.Unlock()
+				return
+			}
+			j.res, j.err = c, err
+		})
+	}
+	wg.Wait()
+	if batchErr != nil {
+		return nil, batchErr
+	}
+	for _, j := range jobs {
+		if j.err == nil {
+			l.cache.put(j.template, j.res)
+		}
+		for _, i := range j.lines {
+			out[i] = classifier.Output{Classification: j.res, Err: j.err}
+		}
+	}
+	return out, nil
+}
+
+func cmpErr(old, err error) error {
+	if old != nil {
+		return old
+	}
+	return err
+}
+
+// one labels one template. fatal reports an error of the engine rather than
+// of this line's answer.
+func (l *Labeler) one(ctx context.Context, template string) (c schemas.Classification, err error, fatal bool) {
+	ids, err := l.format.Prompt(template)
+	if err != nil {
+		return c, fmt.Errorf("prompt: %w", err), false
+	}
+	l.requests.Inc()
+	res, err := l.eng.Generate(ctx, engine.Request{
+		Prompt: ids, Schema: l.schema, Speculate: l.speculate, NoJumpForward: l.noJump,
+	})
+	if err != nil {
+		return c, fmt.Errorf("llmlabel: engine: %w", err), true
+	}
+	l.forwards.Add(float64(res.Forwards))
+	l.drafted.Add(float64(res.Drafted))
+	l.accepted.Add(float64(res.Accepted))
+	if res.JSON == nil {
+		return c, fmt.Errorf("model answer cut short after %d tokens (%s): %q", len(res.Tokens), res.FinishReason, res.Text), false
+	}
+	c, err = l.parse(res.JSON)
+	if err != nil {
+		return c, err, false
+	}
+	c.Confidence = res.EnumProbs["/severity"] * res.EnumProbs["/category"]
+	return c, nil, false
+}
+
+// parse validates an answer and maps it to a Classification. The engine's
+// output is constrained to the schema, so a failure here is a bug in the
+// decoder, but the row must never carry labels the schema does not allow.
+func (l *Labeler) parse(doc []byte) (schemas.Classification, error) {
+	var c schemas.Classification
+	if err := l.validator.Validate(doc); err != nil {
+		return c, fmt.Errorf("model answer %s fails the schema: %w", doc, err)
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(doc, &obj); err != nil {
+		return c, fmt.Errorf("model answer %s: %w", doc, err)
+	}
+	str := func(k string) (string, error) {
+		raw, ok := obj[k]
+		if !ok {
+			return "", nil
+		}
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", fmt.Errorf("model answer %s: %q is not a string", doc, k)
+		}
+		return s, nil
+	}
+	var err error
+	if c.Severity, err = str("severity"); err != nil {
+		return c, err
+	}
+	if c.Category, err = str("category"); err != nil {
+		return c, err
+	}
+	if c.Component, err = str("component"); err != nil {
+		return c, err
+	}
+	if l.custom {
+		// The whole answer goes to labels, so a custom taxonomy's
+		// fields are queryable without knowing which ones are extra.
+		c.Labels = json.RawMessage(bytes.Clone(doc))
+	}
+	return c, nil
+}
