@@ -22,27 +22,27 @@ const maxJSONDepth = 32
 type jmode uint8
 
 const (
-	jValue      jmode = iota // a value must start
-	jTop                     // the top-level object must start
-	jArrFirst                // after '[': a value or ']'
-	jObjFirst                // after '{': a key or '}'
-	jKey                     // after ',' in an object: a key
-	jColon                   // after a key
-	jAfter                   // after a value: ',' or the closer
-	jString                  // inside a string
-	jEscape                  // after a backslash
-	jHex                     // inside \uXXXX; n counts the digits left
-	jUTF8                    // inside a multi-byte character; n counts bytes left
-	jMinus                   // after '-'
-	jZero                    // integer part "0"
-	jInt                     // integer digits
-	jDot                     // after '.'
-	jFrac                    // fraction digits
-	jExp                     // after 'e'
-	jExpSign                 // after the exponent's sign
-	jExpDigits               // exponent digits
-	jLiteral                 // inside true/false/null; lit and n say where
-	jDone                    // the top-level object closed
+	jValue     jmode = iota // a value must start
+	jTop                    // the top-level object must start
+	jArrFirst               // after '[': a value or ']'
+	jObjFirst               // after '{': a key or '}'
+	jKey                    // after ',' in an object: a key
+	jColon                  // after a key
+	jAfter                  // after a value: ',' or the closer
+	jString                 // inside a string
+	jEscape                 // after a backslash
+	jHex                    // inside \uXXXX; n counts the digits left
+	jUTF8                   // inside a multi-byte character; n counts bytes left
+	jMinus                  // after '-'
+	jZero                   // integer part "0"
+	jInt                    // integer digits
+	jDot                    // after '.'
+	jFrac                   // fraction digits
+	jExp                    // after 'e'
+	jExpSign                // after the exponent's sign
+	jExpDigits              // exponent digits
+	jLiteral                // inside true/false/null; lit and n say where
+	jDone                   // the top-level object closed
 )
 
 type jsonState struct {

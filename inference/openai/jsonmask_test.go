@@ -23,9 +23,9 @@ func TestJSONState(t *testing.T) {
 	f(`{"a":"é✓"}`, true, true)
 	f(`{"a":1`, false, true)
 	f(`{"a":"x`, false, true)
-	f(`[]`, false, false)   // the top level is an object
-	f(`{} `, false, false)  // nothing after it
-	f(`{ }`, false, false)  // compact: no whitespace
+	f(`[]`, false, false)  // the top level is an object
+	f(`{} `, false, false) // nothing after it
+	f(`{ }`, false, false) // compact: no whitespace
 	f(`{"a":01}`, false, false)
 	f(`{"a":1.}`, false, false)
 	f(`{"a":tru}`, false, false)

@@ -47,7 +47,7 @@ type RequestInfo struct {
 	Stream bool
 	// Duration is from the request's arrival to its last byte; TTFT to
 	// its first generated token (0 if none).
-	Duration, TTFT time.Duration
+	Duration, TTFT   time.Duration
 	PromptTokens     int
 	CompletionTokens int
 	CachedTokens     int
