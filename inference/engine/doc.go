@@ -29,10 +29,14 @@
 // value; Result.Forwards counts the forward passes a request took part in.
 // Request.Mask remains for other logit masks (see package sample).
 //
-// Request.Speculate "lookup" turns on speculative decoding with the
-// prompt-lookup drafter of package speculate for greedy requests without a
-// schema: the scheduler verifies the drafts in the step's batch, so the
-// output is that of plain greedy decoding in fewer forward passes when the
-// output copies its input. Result.Drafted/Accepted and Stats.DraftedTokens,
-// AcceptedTokens and AcceptanceRate count it.
+// Speculative decoding: Request.Speculate (default Config.Speculate)
+// "lookup" drafts by prompt lookup, "draft" with the engine's draft model
+// (Config.Draft, a smaller GGUF of the same vocabulary, with a KV pool of
+// its own), "auto" with the draft model if there is one, else by lookup.
+// The scheduler verifies the drafts of all sequences in the step's batch:
+// greedy outputs are those of plain decoding token for token, sampled ones
+// follow the same distribution; with a Schema the drafts are checked
+// against the automaton and forced tokens are not drafted. Result.Drafted
+// and Accepted, and Stats.DraftedTokens, AcceptedTokens, AcceptanceRate and
+// TokensPerTargetForward count it.
 package engine

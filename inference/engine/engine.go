@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -43,7 +44,14 @@ type Config struct {
 	// string walks the whole vocabulary (milliseconds for 49k tokens) while
 	// every running sequence waits. Other schemas are indexed on first use.
 	WarmSchemas [][]byte
-	Logger      *slog.Logger
+	// Draft (nil = none) is a smaller model with the target's vocabulary
+	// for speculative decoding (Request.Speculate "draft" or "auto"). It
+	// gets a KV pool of its own with as many blocks as the target's, and
+	// nothing else may use it while the engine runs.
+	Draft *model.Model
+	// Speculate is the mode of requests whose Speculate is "" ("" = off).
+	Speculate string
+	Logger    *slog.Logger
 }
 
 // Request is one generation.
@@ -77,12 +85,16 @@ type Request struct {
 	// them, without sampling, their keys and values computed in one chunk.
 	NoJumpForward bool
 
-	// Speculate chooses speculative decoding: "off" (or "") or "lookup"
-	// (prompt lookup, see package speculate). The output is unchanged:
-	// drafts are verified greedily, so speculation applies to greedy
-	// requests (Temperature 0) without a Schema and is silently off for
-	// the others (sampling verification and schema interplay are not built
-	// yet).
+	// Speculate chooses speculative decoding (see package speculate):
+	// "off", "lookup" (prompt lookup), "draft" (the engine's Config.Draft
+	// model; an error without one) or "auto" (draft if the engine has a
+	// draft model, else lookup); "" takes Config.Speculate. The output is
+	// unchanged: greedy outputs are those of plain decoding token for
+	// token; sampled ones follow the same distribution (with prompt
+	// lookup they are even the same tokens for the same Seed, as the
+	// verification draws as plain sampling does). With a Schema, drafts
+	// are cut where they leave the schema and forced tokens are not
+	// drafted.
 	Speculate string
 }
 
@@ -90,6 +102,8 @@ type Request struct {
 const (
 	SpeculateOff    = "off"
 	SpeculateLookup = "lookup"
+	SpeculateDraft  = "draft"
+	SpeculateAuto   = "auto"
 )
 
 // Token is one streamed token.
@@ -153,6 +167,7 @@ type Engine struct {
 	once   sync.Once
 	start  time.Time
 
+	draft     *speculate.DraftModel
 	indexes   constrain.Cache
 	vocabOnce sync.Once
 	vocab     constrain.Vocab
@@ -175,6 +190,9 @@ func New(m *model.Model, cfg Config) (*Engine, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if err := checkMode(cfg.Speculate); err != nil {
+		return nil, err
+	}
 	kv, err := kvcache.New(kvcache.Config{Layers: mc.NLayer, Dim: mc.KVDim(), BlockSize: cfg.BlockSize,
 		Blocks: cfg.KVBlocks, Budget: cfg.KVBudget, ModelID: cfg.ModelID})
 	if err != nil {
@@ -192,6 +210,19 @@ func New(m *model.Model, cfg Config) (*Engine, error) {
 		m: m, tok: tok, cfg: cfg, sched: sc, kv: kv, log: log,
 		submit: make(chan *sched.Seq), ctl: make(chan func()),
 		quit: make(chan struct{}), done: make(chan struct{}), start: time.Now(),
+	}
+	if cfg.Draft != nil {
+		err := sameVocab(tok, cfg.Draft.Tokenizer())
+		if dv := cfg.Draft.Config().NVocab; err == nil && dv != mc.NVocab {
+			err = fmt.Errorf("%d logits per row, the target has %d", dv, mc.NVocab)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("engine: draft model: %w", err)
+		}
+		if e.draft, err = speculate.NewDraftModel(cfg.Draft, speculate.DraftConfig{
+			Blocks: kv.Stats().Blocks, BlockSize: kv.BlockSize()}); err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
 	}
 	for i, doc := range cfg.WarmSchemas {
 		x, err := e.Index(doc, constrain.Options{})
@@ -311,10 +342,21 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 	if r.MaxTokens == 0 {
 		r.MaxTokens = 16
 	}
-	switch r.Speculate {
-	case "", SpeculateOff, SpeculateLookup:
-	default:
-		return Result{}, fmt.Errorf("engine: speculate %q: want %q or %q", r.Speculate, SpeculateOff, SpeculateLookup)
+	mode := r.Speculate
+	if mode == "" {
+		mode = e.cfg.Speculate
+	}
+	if err := checkMode(mode); err != nil {
+		return Result{}, err
+	}
+	if mode == SpeculateAuto {
+		mode = SpeculateLookup
+		if e.draft != nil {
+			mode = SpeculateDraft
+		}
+	}
+	if mode == SpeculateDraft && e.draft == nil {
+		return Result{}, fmt.Errorf("engine: speculate %q: the engine has no draft model", mode)
 	}
 	if r.MaxTokens < 0 {
 		return Result{}, fmt.Errorf("engine: max tokens %d must not be negative", r.MaxTokens)
@@ -332,10 +374,12 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 	}
 	mask := r.Mask
 	var matcher *constrain.Matcher
+	var gram *grammar
 	events := r.MaxTokens + 1
 	if x != nil {
 		matcher = constrain.NewMatcher(x, e.tok, !r.NoJumpForward)
-		mask = matcher
+		gram = newGrammar(matcher, x, !r.NoJumpForward)
+		mask = gram
 		// Every sampled token adds at least one byte, so at most MaxBytes
 		// samples, each with at most a token and a jump event, and the
 		// jump before the first.
@@ -353,11 +397,14 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 		OnToken:  func(c sample.Choice) { ch <- event{tok: c} },
 		OnFinish: func(reason string, err error) { ch <- event{final: true, reason: reason, err: err} },
 	}
-	if r.Speculate == SpeculateLookup && r.Sampling.Temperature == 0 && x == nil {
+	switch mode {
+	case SpeculateLookup:
 		q.Speculate = speculate.NewState(speculate.Lookup{}, speculate.Adapt{})
+	case SpeculateDraft:
+		q.Speculate = speculate.NewState(e.draft.NewSeq(r.Sampling.Temperature, r.Sampling.Seed), speculate.Adapt{})
 	}
-	if matcher != nil {
-		q.Constraint = matcher
+	if gram != nil {
+		q.Constraint = gram
 		q.OnJump = func(keep int, forced []int32) {
 			ch <- event{jump: true, keep: keep, forced: slices.Clone(forced)}
 		}
@@ -495,7 +542,11 @@ type Stats struct {
 	TokensPerSecond float64
 	// AcceptanceRate is AcceptedTokens / DraftedTokens (0 before a draft).
 	AcceptanceRate float64
-	Uptime         time.Duration
+	// TokensPerTargetForward is GeneratedTokens / SamplingSteps: sampled
+	// tokens per target forward pass a sequence sampled in (1 without
+	// speculation; jump-forward tokens not counted).
+	TokensPerTargetForward float64
+	Uptime                 time.Duration
 }
 
 // Stats returns a snapshot; safe from any goroutine.
@@ -506,6 +557,9 @@ func (e *Engine) Stats() Stats {
 	}
 	if s.DraftedTokens > 0 {
 		s.AcceptanceRate = float64(s.AcceptedTokens) / float64(s.DraftedTokens)
+	}
+	if s.SamplingSteps > 0 {
+		s.TokensPerTargetForward = float64(s.GeneratedTokens) / float64(s.SamplingSteps)
 	}
 	return s
 }
@@ -535,4 +589,26 @@ func (e *Engine) do(ctx context.Context, f func()) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+func checkMode(mode string) error {
+	switch mode {
+	case "", SpeculateOff, SpeculateLookup, SpeculateDraft, SpeculateAuto:
+		return nil
+	}
+	return fmt.Errorf("engine: speculate %q: want %q, %q, %q or %q", mode, SpeculateOff, SpeculateLookup, SpeculateDraft, SpeculateAuto)
+}
+
+// sameVocab checks that a draft model's tokens are the target's: drafts are
+// token ids of the target's vocabulary.
+func sameVocab(t, d *tokenizer.Tokenizer) error {
+	if t.VocabSize() != d.VocabSize() {
+		return fmt.Errorf("vocabulary of %d tokens, the target has %d", d.VocabSize(), t.VocabSize())
+	}
+	for id := range int32(t.VocabSize()) {
+		if !bytes.Equal(t.Piece(id), d.Piece(id)) {
+			return fmt.Errorf("token %d is %q, the target's is %q", id, d.Piece(id), t.Piece(id))
+		}
+	}
+	return nil
 }

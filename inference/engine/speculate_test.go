@@ -1,12 +1,14 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
+	"github.com/logsift/logsift/inference/constrain"
 	"github.com/logsift/logsift/inference/engine"
 	"github.com/logsift/logsift/inference/sample"
 )
@@ -123,4 +125,84 @@ func TestSpeculateGreedyExact(t *testing.T) {
 func plainSteps(t *testing.T, e *engine.Engine) int64 {
 	t.Helper()
 	return e.Stats().Steps
+}
+
+// TestSpeculateExactMatrix: 200 prompts (half copy-heavy), each decoded
+// greedily with a draft model and with prompt lookup, without a schema and
+// with the default classification schema (jump-forward on), 16 in flight
+// with plain requests in the same batches: every output is that of plain
+// greedy decoding token for token. The draft is the q4_0 quantisation of
+// the target, close enough to be accepted often and far enough to be
+// rejected often. Neither pool leaks a block.
+func TestSpeculateExactMatrix(t *testing.T) {
+	m := loadModel(t, "tiny-llama-f32")
+	draft := loadModel(t, "tiny-llama-q4_0")
+	vocab := m.Config().NVocab
+	rng := rand.New(rand.NewPCG(11, 12))
+	n := 200
+	if raceEnabled {
+		n = 40
+	}
+	var base []engine.Request
+	for i := range n {
+		p := randPrompt(rng, 1+rng.IntN(40), vocab)
+		if i%2 == 0 {
+			p = copyPrompt(rng, vocab)
+		}
+		base = append(base, engine.Request{Prompt: p, MaxTokens: 20, IgnoreEOG: true})
+		base = append(base, engine.Request{Prompt: p, Schema: constrain.DefaultSchema})
+	}
+	plain := newEngine(t, m, engine.Config{StepTokens: 128})
+	want := runAll(t, plain, base, 16)
+	plain.Close()
+
+	e := newEngine(t, m, engine.Config{StepTokens: 128, Draft: draft})
+	var reqs []engine.Request
+	var wantAll []engine.Result
+	for i, r := range base {
+		for _, mode := range []string{engine.SpeculateDraft, engine.SpeculateLookup} {
+			r.Speculate = mode
+			reqs = append(reqs, r)
+			wantAll = append(wantAll, want[i])
+		}
+		if i%4 == 0 {
+			// Plain requests share the batches.
+			r.Speculate = engine.SpeculateOff
+			reqs = append(reqs, r)
+			wantAll = append(wantAll, want[i])
+		}
+	}
+	got := runAll(t, e, reqs, 16)
+	sameOutputs(t, got, wantAll, 1e-4)
+	type key struct {
+		mode   string
+		schema bool
+	}
+	drafted, accepted := map[key]int{}, map[key]int{}
+	for i, r := range got {
+		if r.FinishReason != wantAll[i].FinishReason || !bytes.Equal(r.JSON, wantAll[i].JSON) {
+			t.Fatalf("request %d: finish %q json %s, want %q %s", i, r.FinishReason, r.JSON, wantAll[i].FinishReason, wantAll[i].JSON)
+		}
+		k := key{reqs[i].Speculate, reqs[i].Schema != nil}
+		drafted[k] += r.Drafted
+		accepted[k] += r.Accepted
+	}
+	for _, mode := range []string{engine.SpeculateDraft, engine.SpeculateLookup} {
+		for _, schema := range []bool{false, true} {
+			k := key{mode, schema}
+			t.Logf("%s schema=%v: accepted %d of %d drafted", mode, schema, accepted[k], drafted[k])
+			if accepted[k] == 0 || accepted[k] == drafted[k] {
+				t.Errorf("%s schema=%v: accepted %d of %d: the mix must both accept and reject", mode, schema, accepted[k], drafted[k])
+			}
+		}
+	}
+	if k := (key{engine.SpeculateOff, true}); drafted[k] != 0 {
+		t.Fatalf("plain requests drafted %d", drafted[k])
+	}
+	st := e.Stats()
+	t.Logf("acceptance %.2f, %.2f tokens per target forward", st.AcceptanceRate, st.TokensPerTargetForward)
+	if st.TokensPerTargetForward <= 1 {
+		t.Fatalf("tokens per target forward %.2f", st.TokensPerTargetForward)
+	}
+	checkAllFree(t, e)
 }

@@ -132,6 +132,86 @@ func (s *Sampler) trim() {
 // Sample picks the next token from logits, which it modifies (penalty,
 // mask), and advances the mask and history.
 func (s *Sampler) Sample(logits []float32) (Choice, error) {
+	best, mx, lse, err := s.prepare(logits)
+	if err != nil {
+		return Choice{}, err
+	}
+	tok := best
+	if s.p.Temperature > 0 {
+		cand, w, total := s.dist(logits, mx)
+		tok = s.pick(cand, w, total)
+	}
+	return s.finish(logits, tok, lse)
+}
+
+// Verify is Sample for a position where a drafter proposed draft
+// (speculative decoding): it returns the token to emit and whether it is
+// the draft. q is the drafter's distribution over the vocabulary (nil: a
+// point mass at draft, as prompt lookup proposes); p is the distribution
+// Sample draws from (masked, temperature, top-k, top-p, min-p).
+//
+//   - Greedy: the token is the argmax, accepted when it equals draft.
+//   - Point mass: the token is drawn from p exactly as Sample draws it (the
+//     same generator draws), accepted when it equals draft: the draft is
+//     kept with probability p(draft) = min(1, p/q), and the output, draft
+//     or not, is the output of plain sampling.
+//   - Otherwise (Leviathan et al. 2023, Chen et al. 2023): the draft is
+//     kept with probability min(1, p(draft)/q(draft)); on rejection the
+//     token is drawn from norm(max(0, p−q)). Draft drawn from q, the result
+//     is distributed as p.
+//
+// The mask and history advance past the returned token, as in Sample.
+func (s *Sampler) Verify(logits []float32, draft int32, q []float32) (Choice, bool, error) {
+	best, mx, lse, err := s.prepare(logits)
+	if err != nil {
+		return Choice{}, false, err
+	}
+	tok := best
+	if s.p.Temperature > 0 {
+		cand, w, total := s.dist(logits, mx)
+		if q == nil {
+			tok = s.pick(cand, w, total)
+		} else {
+			tok = s.reject(cand, w, total, draft, q)
+		}
+	}
+	c, err := s.finish(logits, tok, lse)
+	return c, err == nil && tok == draft, err
+}
+
+// reject is the rejection step of speculative sampling for a draft drawn
+// from q, over p = w/total on cand.
+func (s *Sampler) reject(cand []int32, w []float64, total float64, draft int32, q []float32) int32 {
+	var pd float64
+	for j, c := range cand {
+		if c == draft {
+			pd = w[j] / total
+			break
+		}
+	}
+	if qd := float64(q[draft]); qd > 0 && s.rng.Float64()*qd < pd {
+		return draft
+	}
+	// The residual max(0, p−q) lives on cand: p is 0 elsewhere.
+	r := make([]float64, len(w))
+	var rt float64
+	for j, c := range cand {
+		if d := w[j]/total - float64(q[c]); d > 0 {
+			r[j] = d
+			rt += d
+		}
+	}
+	if rt <= 0 {
+		// p ≤ q everywhere means p = q up to rounding, where the draft is
+		// kept with probability 1; a rounding-level rejection draws from p.
+		return s.pick(cand, w, total)
+	}
+	return s.pick(cand, r, rt)
+}
+
+// prepare applies the penalty and the mask and returns the argmax (lowest
+// id on ties), the largest logit and the log of the softmax's normaliser.
+func (s *Sampler) prepare(logits []float32) (int32, float32, float64, error) {
 	if rp := s.p.RepetitionPenalty; rp > 1 {
 		h := s.history[max(0, len(s.history)-s.p.RepetitionWindow):]
 		for _, t := range dedup(h) {
@@ -154,18 +234,17 @@ func (s *Sampler) Sample(logits []float32) (Choice, error) {
 		}
 	}
 	if best < 0 || math.IsInf(float64(mx), -1) || math.IsNaN(float64(mx)) {
-		return Choice{}, ErrNoToken
+		return 0, 0, 0, ErrNoToken
 	}
 	var sum float64
 	for _, l := range logits {
 		sum += math.Exp(float64(l - mx))
 	}
-	lse := float64(mx) + math.Log(sum)
+	return int32(best), mx, float64(mx) + math.Log(sum), nil
+}
 
-	tok := int32(best)
-	if s.p.Temperature > 0 {
-		tok = s.draw(logits, mx)
-	}
+// finish reports tok to the mask and the history.
+func (s *Sampler) finish(logits []float32, tok int32, lse float64) (Choice, error) {
 	c := Choice{Token: tok, Logprob: float32(float64(logits[tok]) - lse)}
 	if s.p.TopLogprobs > 0 {
 		c.Top = topLogprobs(logits, s.p.TopLogprobs, lse)
@@ -182,8 +261,16 @@ func (s *Sampler) Sample(logits []float32) (Choice, error) {
 	return c, nil
 }
 
-// draw samples from softmax(logits/T) cut by top-k, top-p and min-p.
-func (s *Sampler) draw(logits []float32, mx float32) int32 {
+// Greedy reports whether the sampler takes the argmax (temperature 0).
+func (s *Sampler) Greedy() bool { return s.p.Temperature == 0 }
+
+// Params returns the sampler's parameters.
+func (s *Sampler) Params() Params { return s.p }
+
+// dist is the distribution Sample draws from: softmax(logits/T) cut by
+// top-k, top-p and min-p, as weights w (summing to total) of the tokens
+// cand. The slices are the sampler's scratch, valid until the next call.
+func (s *Sampler) dist(logits []float32, mx float32) ([]int32, []float64, float64) {
 	p, t := &s.p, float64(s.p.Temperature)
 	cand := s.cand[:0]
 	for i, l := range logits {
@@ -242,6 +329,11 @@ func (s *Sampler) draw(logits []float32, mx float32) int32 {
 		total += x
 	}
 	s.cand, s.w = cand, w
+	return cand, w, total
+}
+
+// pick draws one of cand with probability w/total.
+func (s *Sampler) pick(cand []int32, w []float64, total float64) int32 {
 	r := s.rng.Float64() * total
 	for j, x := range w {
 		r -= x

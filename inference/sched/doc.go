@@ -33,16 +33,29 @@
 // model for an end-of-generation token.
 //
 // Speculative decoding (Seq.Speculate, see package speculate): after the
-// decodes, prompt chunks and admissions, a decoding sequence with a drafter
-// adds up to k drafted tokens to the step's batch, each with logits, so one
-// forward pass verifies the whole draft alongside the other sequences'
-// work. Drafts come last so that they only fill budget nobody else needed. The sequence's (greedy)
-// Sampler takes the rows in order while its token equals the draft; its
-// first differing token (or the one after a fully accepted draft) is the
-// step's last output, and the rejected positions are rolled back with
-// kvcache.Truncate before SetComputed, so that only verified positions reach
-// the prefix cache. A draft never preempts: without free blocks or budget
-// the sequence decodes one token. Sequences with a Constraint do not draft.
+// decodes, prompt chunks and admissions, every sequence whose chunk in the
+// batch reaches the end of its pending tokens (a decode, a last prompt
+// chunk, a jump-forward chunk) and has a drafter gets up to k drafted
+// tokens added to the step's batch, each with logits, so one forward pass
+// verifies the whole draft alongside the other sequences' work. Drafts
+// come last so that they only fill budget and blocks nobody else needed;
+// the drafts of all sequences are made together (speculate.Propose: one
+// batched draft-model pass per drafted position). The sequence's Sampler
+// takes the rows in order with Verify (greedy: the draft is kept while it
+// is the argmax; sampling: rejection sampling against the drafter's
+// distribution), and the first rejected row's token (or the one after a
+// fully accepted draft) is the step's last output. Rejected positions are
+// rolled back with kvcache.Truncate before SetComputed, so that only
+// verified positions reach the prefix cache. A draft never preempts:
+// without free blocks or budget the sequence decodes one token.
+//
+// With a Constraint, drafts are cut where they leave the schema (when the
+// Constraint is a speculate.Grammar), the Sampler's mask makes the
+// verification use the masked target distribution, and the Constraint is
+// advanced after every verified token exactly as in plain decoding; a
+// jump-forward ends the verification there (the draft did not know the
+// forced tokens), and the forced tokens are computed at the next step
+// without verification, a draft following them in the same batch.
 //
 // A Scheduler is driven by one goroutine (the engine's loop): Add, Step and
 // Drop are not safe for concurrent use; Stats is.

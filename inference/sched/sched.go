@@ -84,11 +84,12 @@ type Seq struct {
 	// OnFinish is called once from the step loop when the sequence leaves:
 	// with the reason, or with err when it was cancelled or failed.
 	OnFinish func(reason string, err error)
-	// Speculate (nil = off) drafts tokens that each decode step verifies
-	// with the target in the same forward pass (greedy verification: the
-	// Sampler must be greedy, so that the sampled token of a row is the
-	// one plain decoding would take). It is ignored while Constraint is
-	// set (schema interplay is not built yet).
+	// Speculate (nil = off) drafts tokens that the step after verifies
+	// with the target in the same forward pass: the Sampler's Verify keeps
+	// the output that of plain decoding (greedy: token for token; sampling:
+	// in distribution). With a Constraint that implements
+	// speculate.Grammar, drafts are cut where they leave the schema. The
+	// scheduler closes it when the sequence leaves.
 	Speculate *speculate.State
 
 	// Filled in by the scheduler.
@@ -102,6 +103,7 @@ type Seq struct {
 
 	draft    []int32 // drafted tokens in the current step's batch
 	draftRow int     // logits row of draft[0]
+	job      speculate.Job
 
 	kv       int // kvcache sequence, -1 when not admitted
 	admitted uint64
@@ -127,11 +129,15 @@ type Stats struct {
 	DraftedTokens    int64 // speculative draft tokens verified
 	AcceptedTokens   int64 // of those, accepted (equal to the target's token)
 	Verifications    int64 // sequence-steps that verified a draft
-	Finished         int64
-	Cancelled        int64
-	KV               kvcache.Stats
-	KVBytesPerToken  int64
-	ForwardTime      time.Duration // Σ time in Forward
+	// SamplingSteps are sequence-steps that sampled: one per generated
+	// token without speculation, fewer with it (GeneratedTokens /
+	// SamplingSteps is the tokens per target forward of a sequence).
+	SamplingSteps   int64
+	Finished        int64
+	Cancelled       int64
+	KV              kvcache.Stats
+	KVBytesPerToken int64
+	ForwardTime     time.Duration // Σ time in Forward
 }
 
 // Scheduler batches sequences over one model and one KV cache.
@@ -146,6 +152,8 @@ type Scheduler struct {
 	batch   model.Batch
 	rows    int // logits rows in batch
 	inStep  []*Seq
+	drafts  []*Seq
+	jobs    []*speculate.Job
 
 	mu    sync.Mutex
 	stats Stats
@@ -186,7 +194,9 @@ func (s *Scheduler) Add(q *Seq) error {
 			len(q.Prompt), q.MaxTokens, need, s.kv.Stats().Blocks)
 	}
 	q.kv, q.row = -1, -1
-	q.pending = q.Prompt
+	// Clipped: appending output must copy, not write into spare capacity
+	// of the caller's prompt, which other requests may share.
+	q.pending = slices.Clip(q.Prompt)
 	if q.Constraint != nil {
 		// A schema usually forces the output's first bytes ('{"severity":"').
 		if s.advance(q) {
@@ -207,6 +217,11 @@ func (s *Scheduler) Add(q *Seq) error {
 // Tokens beyond MaxTokens are dropped: stopReason then ends q.
 func (s *Scheduler) advance(q *Seq) bool {
 	keep, forced, done := q.Constraint.Advance()
+	return s.jump(q, keep, forced, done)
+}
+
+// jump applies a Constraint's Advance result to q (see advance).
+func (s *Scheduler) jump(q *Seq, keep int, forced []int32, done bool) bool {
 	if keep > len(q.Out) {
 		panic(fmt.Sprintf("BUG: sched: constraint keeps %d of %d output tokens", keep, len(q.Out)))
 	}
@@ -304,12 +319,7 @@ func (s *Scheduler) Step() (int, error) {
 	// Drafts last: they take only budget and blocks nobody else's work
 	// needed this step, so they never delay a decode, a prompt or an
 	// admission.
-	for _, q := range s.inStep {
-		if budget <= 0 {
-			break
-		}
-		budget -= s.speculate(q, budget)
-	}
+	s.speculate(budget)
 	n := s.batch.Len()
 	if n == 0 {
 		s.publish(0)
@@ -350,6 +360,7 @@ func (s *Scheduler) Step() (int, error) {
 		// right after its result must see its tokens.
 		s.mu.Lock()
 		s.stats.GeneratedTokens++
+		s.stats.SamplingSteps++
 		s.mu.Unlock()
 		q.Out = append(q.Out, c.Token)
 		q.pending = append(q.pending, c.Token)
@@ -375,51 +386,95 @@ func (s *Scheduler) Step() (int, error) {
 	return n, nil
 }
 
-// speculate appends a draft after q's last pending token if q is in the
-// batch with that token alone (a decode), drafts, and the budget and free
-// blocks allow; it returns the tokens added. Drafts never preempt.
-func (s *Scheduler) speculate(q *Seq, budget int) int {
-	if q.Speculate == nil || q.Constraint != nil || q.inBatch != 1 || q.row < 0 {
-		return 0
+// speculate drafts for the sequences of the batch whose chunk reaches the
+// end of their pending tokens (a decode, the last prompt chunk, a
+// jump-forward chunk) and appends the drafts to the batch, each position
+// with logits. Budget and free blocks are handed out in batch order before
+// drafting; drafts never preempt.
+func (s *Scheduler) speculate(budget int) {
+	s.drafts, s.jobs = s.drafts[:0], s.jobs[:0]
+	avail := s.kv.Available()
+	for _, q := range s.inStep {
+		if budget <= 0 {
+			break
+		}
+		if q.Speculate == nil || q.row < 0 {
+			continue
+		}
+		// k drafts yield up to k+1 tokens; more than MaxTokens are wasted.
+		limit := min(budget, q.MaxTokens-len(q.Out)-1, q.Speculate.Len())
+		for limit > 0 && s.kv.BlocksFor(q.kv, limit) > avail {
+			limit--
+		}
+		if limit <= 0 {
+			continue
+		}
+		avail -= s.kv.BlocksFor(q.kv, limit)
+		budget -= limit
+		g, _ := q.Constraint.(speculate.Grammar)
+		q.job = speculate.Job{State: q.Speculate, Ctx: q.pending, Limit: limit, Grammar: g,
+			Draft: q.job.Draft, Q: q.job.Q}
+		s.drafts = append(s.drafts, q)
+		s.jobs = append(s.jobs, &q.job)
 	}
-	// k drafts yield up to k+1 tokens; more than MaxTokens are wasted.
-	limit := min(budget, q.MaxTokens-len(q.Out)-1)
-	if limit <= 0 {
-		return 0
+	if len(s.jobs) == 0 {
+		return
 	}
-	d := q.Speculate.Propose(q.pending, limit)
-	if len(d) == 0 || s.kv.BlocksFor(q.kv, len(d)) > s.kv.Available() {
-		return 0
+	if err := speculate.Propose(s.jobs); err != nil {
+		s.log.Warn("drafting failed; decoding without drafts this step", "err", err)
 	}
-	from := len(q.pending) // the draft's first position
-	if err := s.kv.Append(q.kv, d); err != nil {
-		panic(fmt.Sprintf("BUG: sched: append after the block check: %v", err))
+	for _, q := range s.drafts {
+		d := q.job.Draft
+		if len(d) == 0 {
+			continue
+		}
+		from := len(q.pending) // the draft's first position
+		if err := s.kv.Append(q.kv, d); err != nil {
+			panic(fmt.Sprintf("BUG: sched: append after the block check: %v", err))
+		}
+		q.draftRow = s.rows
+		for i, t := range d {
+			s.batch.Add(t, from+i, q.kv, true)
+		}
+		s.rows += len(d)
+		q.draft = append(q.draft[:0], d...)
+		q.inBatch += len(d)
 	}
-	q.draftRow = s.rows
-	for i, t := range d {
-		s.batch.Add(t, from+i, q.kv, true)
-	}
-	s.rows += len(d)
-	q.draft = append(q.draft[:0], d...)
-	q.inBatch += len(d)
-	return len(d)
 }
 
-// verify samples q's rows in order while the sampled token equals the
-// draft, then keeps the computed positions of the accepted prefix and
-// rolls the rest back.
+// verify takes q's rows in order with its Sampler's Verify while the
+// draft is accepted, then keeps the computed positions of the accepted
+// prefix and rolls the rest back. A Constraint is advanced after every
+// token as in plain decoding; a jump-forward ends the verification (the
+// draft was made without the forced tokens).
 func (s *Scheduler) verify(q *Seq, logits []float32) {
-	from := s.kv.ComputedLen(q.kv) // q's last output token is at from
 	k := len(q.draft)
+	base := len(q.pending) // q's chunk ended here; draft[i] is at base+i
 	q.inBatch = 0
-	accepted, emitted := 0, 0
+	accepted := 0
 	reason := ""
+	jumped, keep, forced, done := false, 0, []int32(nil), false
+	s.mu.Lock()
+	s.stats.SamplingSteps++
+	s.mu.Unlock()
 	for i := 0; i <= k; i++ {
 		r := q.row // the row after q's last token, then the draft's rows
 		if i > 0 {
 			r = q.draftRow + i - 1
 		}
-		c, err := q.Sampler.Sample(logits[r*s.cfg.Vocab : (r+1)*s.cfg.Vocab])
+		row := logits[r*s.cfg.Vocab : (r+1)*s.cfg.Vocab]
+		var c sample.Choice
+		var hit bool
+		var err error
+		if i < k {
+			var dist []float32
+			if i < len(q.job.Q) {
+				dist = q.job.Q[i]
+			}
+			c, hit, err = q.Sampler.Verify(row, q.draft[i], dist)
+		} else {
+			c, err = q.Sampler.Sample(row)
+		}
 		if err != nil {
 			q.row, q.draft = -1, q.draft[:0]
 			s.countDraft(q, k, accepted)
@@ -427,7 +482,6 @@ func (s *Scheduler) verify(q *Seq, logits []float32) {
 			s.finish(q, "", err)
 			return
 		}
-		emitted++
 		s.mu.Lock()
 		s.stats.GeneratedTokens++
 		s.mu.Unlock()
@@ -436,11 +490,24 @@ func (s *Scheduler) verify(q *Seq, logits []float32) {
 		if q.OnToken != nil {
 			q.OnToken(c)
 		}
-		hit := i < k && c.Token == q.draft[i]
 		if hit {
 			accepted++
 		}
-		if reason = s.stopReason(q, c.Token); reason != "" || !hit {
+		if reason = s.stopReason(q, c.Token); reason != "" {
+			break
+		}
+		if q.Constraint != nil {
+			keep, forced, done = q.Constraint.Advance()
+			if keep != len(q.Out) || len(forced) > 0 {
+				jumped = true
+				break
+			}
+			if done {
+				reason = FinishComplete
+				break
+			}
+		}
+		if !hit {
 			break
 		}
 	}
@@ -451,11 +518,22 @@ func (s *Scheduler) verify(q *Seq, logits []float32) {
 		s.finish(q, reason, nil)
 		return
 	}
-	// Positions from .. from+emitted-1 hold the last output token and the
-	// accepted drafts; the target's own token is pending.
-	keep := from + emitted
-	s.kv.Truncate(q.kv, keep)
-	s.kv.SetComputed(q.kv, keep)
+	// The chunk and the accepted drafts hold keys and values; the rejected
+	// positions go. The last output token, unless an accepted draft, is
+	// pending.
+	n := base + accepted
+	s.kv.Truncate(q.kv, n)
+	s.kv.SetComputed(q.kv, n)
+	if jumped && s.jump(q, keep, forced, done) {
+		reason = FinishComplete
+	}
+	if reason == "" && len(q.Out) >= q.MaxTokens {
+		reason = FinishLength
+	}
+	if reason != "" {
+		s.remove(q)
+		s.finish(q, reason, nil)
+	}
 }
 
 func (s *Scheduler) countDraft(q *Seq, drafted, accepted int) {
@@ -633,6 +711,9 @@ func (s *Scheduler) finish(q *Seq, reason string, err error) {
 		q.kv = -1
 	}
 	q.done = true
+	if q.Speculate != nil {
+		q.Speculate.Close()
+	}
 	s.mu.Lock()
 	if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		s.stats.Cancelled++

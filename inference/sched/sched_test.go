@@ -3,6 +3,7 @@ package sched_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/logsift/logsift/inference/kvcache"
@@ -101,5 +102,56 @@ func TestStepOrderBudgetAndPreemption(t *testing.T) {
 	}
 	if st.GeneratedTokens != 6*20 || st.KV.Used != 0 {
 		t.Fatalf("stats %+v", st)
+	}
+}
+
+// TestSharedPromptSlice: requests may share one prompt slice with spare
+// capacity; appending one's output must not overwrite the other's.
+func TestSharedPromptSlice(t *testing.T) {
+	m, err := model.Load(filepath.Join("..", "..", "..", "shared", "conformance", "models", "tiny-llama-f32.gguf"), model.Options{Threads: 2, MaxBatch: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	cfg := m.Config()
+	run := func(prompts ...[]int32) [][]int32 {
+		kv, err := kvcache.New(kvcache.Config{Layers: cfg.NLayer, Dim: cfg.KVDim(), BlockSize: 4, Blocks: 64})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := sched.New(m, kv, sched.Config{StepTokens: 32, Vocab: cfg.NVocab, NoPrefixCache: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seqs []*sched.Seq
+		for i, p := range prompts {
+			smp, _ := sample.New(sample.Params{Temperature: 1, Seed: uint64(i)}, nil)
+			q := &sched.Seq{Ctx: context.Background(), Prompt: p, MaxTokens: 10, Sampler: smp, IgnoreEOG: true}
+			if err := s.Add(q); err != nil {
+				t.Fatal(err)
+			}
+			seqs = append(seqs, q)
+		}
+		for !s.Idle() {
+			if _, err := s.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var out [][]int32
+		for _, q := range seqs {
+			out = append(out, q.Out)
+		}
+		return out
+	}
+	p := make([]int32, 5, 64)
+	for i := range p {
+		p[i] = int32(10 * (i + 1))
+	}
+	together := run(p, p)
+	alone := [][]int32{run(slices.Clone(p))[0], run(slices.Clone(p), slices.Clone(p))[1]}
+	for i := range alone {
+		if !slices.Equal(together[i], alone[i]) {
+			t.Fatalf("sequence %d: %v, alone %v", i, together[i], alone[i])
+		}
 	}
 }

@@ -4,14 +4,28 @@
 // (package sched) instead appends a few drafted tokens to a sequence's batch
 // rows and verifies them all in one forward pass of the target model,
 // keeping the drafted tokens the target agrees with and rolling the rest
-// back with the KV cache's Truncate. A Drafter must be cheap: Lookup copies
-// the continuation of an earlier occurrence of the sequence's tail, which
-// pays off when the output repeats the input (log classification copies
-// the component name). State adapts the draft length per sequence and turns
-// drafting off where it does not pay.
+// back with the KV cache's Truncate.
 //
-// Only greedy verification exists so far; the output is then exactly that
-// of plain greedy decoding. Sampling verification, a draft-model drafter
-// and the interplay with schema constraints (jump-forward) are not built
-// yet: the engine turns speculation off for those requests.
+// Two drafters implement the one-method Drafter interface:
+//   - Lookup copies the continuation of an earlier occurrence of the
+//     sequence's tail in the prompt and output (no second model); it pays
+//     where the output repeats the input (log classification copies the
+//     component name).
+//   - DraftModel is a smaller model of the target's vocabulary on a paged
+//     KV cache of its own; each sequence has a ModelSeq whose KV follows the
+//     target's context (common prefix kept, rejected positions truncated).
+//     Propose batches the ModelSeqs of one DraftModel: one forward pass of
+//     the draft model per drafted position for all sequences at once.
+//
+// State adapts the draft length per sequence (up to 8; longer after a fully
+// accepted draft, accepted+1 after a rejection) and turns drafting off for
+// a sequence where it does not pay. A Grammar (the engine's adapter of a
+// schema matcher) cuts drafts where they leave the schema or reach bytes
+// the schema forces, and masks the draft model's logits.
+//
+// Verification is the sampler's (sample.Sampler.Verify): greedy drafts are
+// kept while they equal the argmax, so the output is that of plain greedy
+// decoding; sampled drafts go through rejection sampling against the
+// draft's distribution (Job.Q; a point mass for Lookup), so the output
+// follows the target's distribution exactly.
 package speculate

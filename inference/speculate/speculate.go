@@ -101,6 +101,17 @@ func NewState(d Drafter, a Adapt) *State {
 	return &State{d: d, max: a.Max, k: min(a.Start, a.Max), off: a.OffAfter}
 }
 
+// Drafter returns the wrapped drafter.
+func (s *State) Drafter() Drafter { return s.d }
+
+// Close releases what the drafter holds (a draft model's KV blocks); the
+// scheduler calls it when the sequence leaves.
+func (s *State) Close() {
+	if c, ok := s.d.(interface{ Close() }); ok {
+		c.Close()
+	}
+}
+
 // Off reports whether drafting was turned off for not paying.
 func (s *State) Off() bool { return s.dead }
 

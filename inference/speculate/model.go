@@ -1,0 +1,258 @@
+package speculate
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/logsift/logsift/inference/kvcache"
+	"github.com/logsift/logsift/inference/model"
+)
+
+// DraftConfig sizes a draft model's KV pool.
+type DraftConfig struct {
+	// Blocks is the pool size in blocks (0 = 1024).
+	Blocks int
+	// BlockSize is the positions per block (0 = 16).
+	BlockSize int
+	// ModelID separates prefix caches (default: the model's name and shape).
+	ModelID string
+}
+
+// DraftModel drafts with a smaller model of the target's vocabulary. It
+// owns a paged KV cache of its own (package kvcache, with a prefix cache,
+// so prompts that share a start share its blocks). Each target sequence
+// gets a ModelSeq; its KV sequence follows the target's context lazily: at
+// every draft the common prefix of what it holds and the context is kept,
+// the rest rolled back with Truncate (the rejected draft positions) and
+// the new tokens (accepted drafts, the target's own token, jump-forward)
+// computed in the first of the draft's forward passes.
+//
+// A DraftModel is not safe for concurrent use: the scheduler's step loop
+// owns it, as it owns the target.
+type DraftModel struct {
+	m     *model.Model
+	kv    *kvcache.Cache
+	vocab int
+	batch model.Batch
+}
+
+// NewDraftModel wraps m (which nothing else may use while the draft model
+// runs) with a KV pool of its own.
+func NewDraftModel(m *model.Model, cfg DraftConfig) (*DraftModel, error) {
+	mc := m.Config()
+	if cfg.Blocks == 0 {
+		cfg.Blocks = 1024
+	}
+	if cfg.ModelID == "" {
+		cfg.ModelID = fmt.Sprintf("draft/%s/%s/%d/%d/%d", mc.Arch, mc.Name, mc.NLayer, mc.NEmbd, mc.NVocab)
+	}
+	kv, err := kvcache.New(kvcache.Config{Layers: mc.NLayer, Dim: mc.KVDim(), BlockSize: cfg.BlockSize,
+		Blocks: cfg.Blocks, ModelID: cfg.ModelID})
+	if err != nil {
+		return nil, fmt.Errorf("speculate: draft model: %w", err)
+	}
+	return &DraftModel{m: m, kv: kv, vocab: mc.NVocab}, nil
+}
+
+// Model is the draft model.
+func (d *DraftModel) Model() *model.Model { return d.m }
+
+// Cache is the draft model's KV cache (for stats and leak checks).
+func (d *DraftModel) Cache() *kvcache.Cache { return d.kv }
+
+// ModelSeq is one target sequence's drafter on a DraftModel. It implements
+// Drafter; Propose batches the ModelSeqs of one DraftModel instead.
+type ModelSeq struct {
+	d    *DraftModel
+	kv   int // -1: none yet (or freed)
+	temp float32
+	rng  *rand.Rand
+	q    [][]float32 // Job.Q rows, reused
+}
+
+// NewSeq starts a drafter for one sequence. Temperature 0 drafts the
+// argmax (for greedy verification); otherwise drafts are drawn from
+// softmax(logits/temperature) by a generator seeded with seed, and their
+// distributions reported for sampling verification.
+func (d *DraftModel) NewSeq(temperature float32, seed uint64) *ModelSeq {
+	return &ModelSeq{d: d, kv: -1, temp: temperature, rng: rand.New(rand.NewPCG(seed, 0xda3e39cb94b95bdb))}
+}
+
+// Propose implements Drafter (one sequence alone).
+func (s *ModelSeq) Propose(ctx []int32, max int) []int32 {
+	j := &Job{State: &State{d: s, k: max, max: max}, Ctx: ctx, Limit: max}
+	if err := s.d.draft([]*Job{j}); err != nil {
+		return nil
+	}
+	return j.Draft
+}
+
+// Close frees the sequence's KV blocks in the draft model.
+func (s *ModelSeq) Close() {
+	if s.kv >= 0 {
+		s.d.kv.Free(s.kv)
+		s.kv = -1
+	}
+}
+
+// sync rolls s's KV sequence back to its common prefix with ctx (leaving
+// the last context token to compute: its logits give the first draft) and
+// adds up to room of the rest to the batch. It reports whether the whole
+// rest is in (the last with logits).
+func (s *ModelSeq) sync(ctx []int32, room int) bool {
+	kv := s.d.kv
+	if s.kv < 0 {
+		s.kv = kv.NewSeq()
+		kv.Prefix(s.kv, ctx)
+	}
+	have := kv.Tokens(s.kv)[:kv.ComputedLen(s.kv)]
+	c := 0
+	for c < len(have) && c < len(ctx) && have[c] == ctx[c] {
+		c++
+	}
+	c = min(c, len(ctx)-1)
+	kv.Truncate(s.kv, c)
+	rest := ctx[c:]
+	take := min(len(rest), room)
+	if take <= 0 {
+		return false
+	}
+	if kv.BlocksFor(s.kv, take) > kv.Available() {
+		// Start afresh later: the blocks go to the other sequences.
+		s.Close()
+		return false
+	}
+	if err := kv.Append(s.kv, rest[:take]); err != nil {
+		panic(fmt.Sprintf("BUG: speculate: append after the block check: %v", err))
+	}
+	for i, t := range rest[:take] {
+		s.d.batch.Add(t, c+i, s.kv, i == len(rest)-1)
+	}
+	return take == len(rest)
+}
+
+// choose drafts the token after j.Draft from the draft model's logits row
+// (modified: masked) and reports whether one was allowed.
+func (s *ModelSeq) choose(j *Job, logits []float32) bool {
+	if j.Grammar != nil {
+		j.Grammar.Mask(j.Draft, logits)
+	}
+	best, mx := -1, float32(math.Inf(-1))
+	for i, l := range logits {
+		if l > mx {
+			best, mx = i, l
+		}
+	}
+	if best < 0 || math.IsInf(float64(mx), -1) || math.IsNaN(float64(mx)) {
+		return false
+	}
+	tok := int32(best)
+	if s.temp > 0 {
+		i := len(j.Q)
+		if i == len(s.q) {
+			s.q = append(s.q, make([]float32, len(logits)))
+		}
+		q := s.q[i]
+		var sum float64
+		for t, l := range logits {
+			p := math.Exp(float64(l-mx) / float64(s.temp))
+			q[t] = float32(p)
+			sum += p
+		}
+		r := s.rng.Float64() * sum
+		tok = -1
+		for t := range q {
+			r -= float64(q[t])
+			q[t] = float32(float64(q[t]) / sum)
+			if r < 0 && tok < 0 {
+				tok = int32(t)
+			}
+		}
+		if tok < 0 {
+			tok = int32(best)
+		}
+		j.Q = append(j.Q, q)
+	}
+	j.Draft = append(j.Draft, tok)
+	return true
+}
+
+// draft runs the draft model for jobs whose drafters are its ModelSeqs:
+// the first forward pass brings every sequence's KV up to its context and
+// drafts one token each; each further pass drafts one more token for every
+// sequence whose draft goes on.
+func (d *DraftModel) draft(jobs []*Job) error {
+	type run struct {
+		j    *Job
+		s    *ModelSeq
+		want int
+		row  int
+	}
+	eog := d.m.Tokenizer().IsEOG
+	d.batch.Reset()
+	var runs []*run
+	rows := 0
+	for _, j := range jobs {
+		s := j.State.d.(*ModelSeq)
+		want := min(j.State.Len(), j.Limit)
+		if want <= 0 || len(j.Ctx) == 0 {
+			continue
+		}
+		if s.sync(j.Ctx, d.m.MaxBatch()-d.batch.Len()) {
+			runs = append(runs, &run{j: j, s: s, want: want, row: rows})
+			rows++
+		}
+	}
+	for round := 0; d.batch.Len() > 0; round++ {
+		logits, err := d.m.Forward(&d.batch, d.kv)
+		if err != nil {
+			for _, r := range runs {
+				r.s.Close()
+				r.j.Draft, r.j.Q = r.j.Draft[:0], r.j.Q[:0]
+			}
+			return fmt.Errorf("speculate: draft model forward of %d tokens: %w", d.batch.Len(), err)
+		}
+		for _, e := range d.batch.Entries {
+			// Every sequence's entries are consecutive positions up to its
+			// last one: mark them computed.
+			if n := int(e.Pos) + 1; n > d.kv.ComputedLen(int(e.Seq)) {
+				d.kv.SetComputed(int(e.Seq), n)
+			}
+		}
+		// Sequences that caught up only part of their context (longer than
+		// the batch) have no run: they draft at a later step.
+		d.batch.Reset()
+		live := runs[:0]
+		for _, r := range runs {
+			if !r.s.choose(r.j, logits[r.row*d.vocab:(r.row+1)*d.vocab]) {
+				continue
+			}
+			last := r.j.Draft[len(r.j.Draft)-1]
+			more := !eog(last)
+			if r.j.Grammar != nil {
+				n, m := r.j.Grammar.Allow(r.j.Draft)
+				if n < len(r.j.Draft) {
+					r.j.Draft = r.j.Draft[:n]
+					r.j.Q = r.j.Q[:min(len(r.j.Q), n)]
+					more = false
+				}
+				more = more && m
+			}
+			if !more || len(r.j.Draft) >= r.want {
+				continue
+			}
+			// The drafted token goes in to draft the next; a full pool ends
+			// the draft here.
+			pos := d.kv.Len(r.s.kv)
+			if err := d.kv.Append(r.s.kv, []int32{last}); err != nil {
+				continue
+			}
+			r.row = d.batch.Len()
+			d.batch.Add(last, pos, r.s.kv, true)
+			live = append(live, r)
+		}
+		runs = live
+	}
+	return nil
+}
