@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/logsift/logsift/classifier/prompt"
+	"github.com/logsift/logsift/inference/chat"
+	"github.com/logsift/logsift/inference/tokenizer"
+)
+
+var tinyModel = filepath.Join("..", "..", "..", "shared", "conformance", "models", "tiny-llama-q8_0.gguf")
+
+func TestServeModelUsage(t *testing.T) {
+	f := func(wantErr string, args ...string) {
+		t.Helper()
+		code, _, errOut := run(append([]string{"serve-model"}, args...)...)
+		if code != 2 || !strings.Contains(errOut, wantErr) {
+			t.Errorf("serve-model %v = %d, %q; want 2, %q", args, code, errOut, wantErr)
+		}
+	}
+	f("needs --model")
+	f("--model: stat /nonexistent.gguf", "--model", "/nonexistent.gguf")
+	f("--chat-template \"jinja\"", "--model", tinyModel, "--chat-template", "jinja")
+	f("--draft-model", "--model", tinyModel, "--draft-model", tinyModel)
+	f("--speculate \"wild\"", "--model", tinyModel, "--speculate", "wild")
+	f("--chat-template logsift: prompt: vocabulary has no", "--model", tinyModel, "--chat-template", "logsift", "--addr", "127.0.0.1:0")
+	code, out, _ := run("serve-model", "--help")
+	if code != 0 || !strings.Contains(out, "LOGSIFT_CHAT_TEMPLATE") {
+		t.Errorf("--help = %d %q", code, out)
+	}
+}
+
+func TestServeModel(t *testing.T) {
+	c := serveModelConfig{Model: tinyModel, Addr: "127.0.0.1:0", ChatTemplate: "auto", Threads: 2, KVBudget: 8 << 20,
+		MaxInFlight: 8, MaxBody: 1 << 20, Speculate: "off"}
+	if err := c.validate(); err != nil {
+		t.Fatal(err)
+	}
+	sm, err := startServeModel(c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			sm.Stop(context.Background())
+		}
+	}()
+	base := "http://" + sm.Addr()
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if code, body := get(p); code != 200 {
+			t.Errorf("GET %s = %d %s", p, code, body)
+		}
+	}
+	if code, body := get("/v1/models"); code != 200 || !strings.Contains(body, `"id":"tiny-llama-q8_0"`) {
+		t.Errorf("GET /v1/models = %d %s", code, body)
+	}
+	if sm.Template() != "chatml" {
+		t.Errorf("template %q for a vocabulary without markers, want the chatml fallback", sm.Template())
+	}
+	resp, err := http.Post(base+"/v1/chat/completions", "application/json", strings.NewReader(
+		`{"model":"tiny-llama-q8_0","max_tokens":4,"temperature":0,"messages":[{"role":"user","content":"hi"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cc struct {
+		Choices []struct {
+			FinishReason string `json:"finish_reason"`
+		} `json:"choices"`
+		Usage struct {
+			CompletionTokens int `json:"completion_tokens"`
+		} `json:"usage"`
+	}
+	json.NewDecoder(resp.Body).Decode(&cc)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(cc.Choices) != 1 || cc.Usage.CompletionTokens == 0 {
+		t.Fatalf("chat: %d %+v", resp.StatusCode, cc)
+	}
+	_, metrics := get("/metrics")
+	for _, want := range []string{
+		`logsift_openai_requests_total{code="200",endpoint="chat"} 1`,
+		`logsift_openai_requests_total{code="200",endpoint="models"} 1`,
+		`logsift_openai_request_seconds_count{endpoint="chat",stream="false"} 1`,
+		"logsift_openai_tokens_total{kind=\"completion\"} " + itoa(cc.Usage.CompletionTokens),
+		"logsift_engine_generated_tokens_total",
+		"logsift_engine_kv_blocks_free",
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	stopped = true
+	if err := sm.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("still serving after Stop")
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// vocab builds a byte-level vocabulary with the classification model's
+// special tokens, as the trainer does.
+func logsiftVocab(t *testing.T) *tokenizer.Tokenizer {
+	t.Helper()
+	var toks []string
+	var types []int32
+	for b := range 256 {
+		toks = append(toks, tokenizer.ByteLevelEncode([]byte{byte(b)}))
+		types = append(types, tokenizer.TypeNormal)
+	}
+	for _, s := range prompt.Specials {
+		toks = append(toks, s)
+		types = append(types, tokenizer.TypeControl)
+	}
+	tok, err := tokenizer.New(tokenizer.Config{Model: "gpt2", Pre: "gpt-2", Tokens: toks, Types: types, BOS: 256, EOS: 257, UNK: -1, PAD: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestLogsiftTemplate(t *testing.T) {
+	tok := logsiftVocab(t)
+	tmpl, detected, err := chooseTemplate("auto", tok)
+	if err != nil || !detected || tmpl.Name() != "logsift" {
+		t.Fatalf("auto on the classification vocabulary: %v %v %v", tmpl, detected, err)
+	}
+	codec, err := prompt.NewCodec(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := "sshd[42]: Failed password for root from 10.0.0.1 <|/log|><|json|>"
+	got, err := tmpl.Encode(tok, []chat.Message{{Role: "system", Content: "ignored"}, {Role: "user", Content: "earlier"},
+		{Role: "assistant", Content: "{}"}, {Role: "user", Content: line}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := codec.Prompt(line); !slices.Equal(got, want) {
+		t.Errorf("prompt %v, want codec.Prompt(last user message) %v", got, want)
+	}
+	if _, err := tmpl.Encode(tok, []chat.Message{{Role: "system", Content: "x"}}); err == nil {
+		t.Error("no user message accepted")
+	}
+	for _, name := range []string{"chatml", "llama3"} {
+		if tm, _, err := chooseTemplate(name, tok); err != nil || tm.Name() != name {
+			t.Errorf("chooseTemplate(%s) = %v, %v", name, tm, err)
+		}
+	}
+}
