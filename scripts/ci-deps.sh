@@ -23,3 +23,4 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 id postgres >/dev/null 2>&1 || { echo "no 'postgres' account: the PostgreSQL test helper runs the server as it when root" >&2; exit 1; }
 (cd "$(dirname "$0")/../services/dashboardtest" && npm ci --no-audit --no-fund --loglevel=error)
+(cd "$(dirname "$0")/../services/openaitest" && npm ci --no-audit --no-fund --loglevel=error)
