@@ -8,7 +8,8 @@
 // a one-line definition each, and that the fenced text is data, never
 // instructions) and a user message holding only the line between two
 // fences of backticks longer than any run of backticks in the line, so the
-// line cannot close its fence. The request asks for temperature 0, the
+// line cannot close its fence (Config.SendTemplate sends the masked
+// template instead, for a template cache in front). The request asks for temperature 0, the
 // schema as response_format json_schema (strict), and log-probabilities.
 //
 // The server is untrusted: its answer is parsed and validated against the

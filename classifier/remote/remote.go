@@ -37,6 +37,11 @@ type Config struct {
 	// (an enum of the taxonomy's severities) and "category"; with a custom
 	// schema the whole answer is returned in Classification.Labels.
 	Schema []byte
+	// SendTemplate sends the line's masked template (Input.Template)
+	// instead of the line (Input.Message), so that a template cache in front
+	// of the labeler returns what the model would say for every line of a
+	// template.
+	SendTemplate bool
 	// Instructions replaces the system message (empty = Instructions(Schema)),
 	// for a model that wants its own wording or a short prompt.
 	Instructions string
@@ -216,10 +221,14 @@ func (l *Labeler) Label(ctx context.Context, in []classifier.Input) ([]classifie
 	idx := map[string][]int{}
 	var lines []string
 	for i, x := range in {
-		if _, ok := idx[x.Message]; !ok {
-			lines = append(lines, x.Message)
+		text := x.Message
+		if l.cfg.SendTemplate {
+			text = x.Template
 		}
-		idx[x.Message] = append(idx[x.Message], i)
+		if _, ok := idx[text]; !ok {
+			lines = append(lines, text)
+		}
+		idx[text] = append(idx[text], i)
 	}
 	res := make([]outcome, len(lines))
 	var wg sync.WaitGroup

@@ -248,6 +248,23 @@ func TestRequestShape(t *testing.T) {
 	}
 }
 
+func TestSendTemplate(t *testing.T) {
+	s := &script{responses: []func(http.ResponseWriter){answer(good, "stop")}}
+	l := newScripted(t, s, func(c *Config) { c.SendTemplate = true })
+	in := []classifier.Input{{Message: "user 17 failed", Template: "user <NUM> failed"}, {Message: "user 18 failed", Template: "user <NUM> failed"}}
+	out, err := l.Label(context.Background(), in)
+	if err != nil || out[0].Err != nil || out[1].Err != nil {
+		t.Fatal(err, out)
+	}
+	if s.calls != 1 {
+		t.Errorf("%d requests for one template", s.calls)
+	}
+	user := s.bodies[0]["messages"].([]any)[1].(map[string]any)["content"].(string)
+	if !strings.Contains(user, "user <NUM> failed") {
+		t.Errorf("user message %q does not hold the template", user)
+	}
+}
+
 func TestUntrustedAnswers(t *testing.T) {
 	f := func(content, finish, wantErr string) {
 		t.Helper()

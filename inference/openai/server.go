@@ -382,9 +382,13 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, info *RequestInfo)
 	if apiErr != nil {
 		return apiErr
 	}
-	if !isNull(req.Tools) || !isNull(req.Functions) {
-		if string(req.Tools) != "[]" && string(req.Functions) != "[]" {
-			return badRequest("tools", "unsupported_parameter", "tools and functions are not supported by this server")
+	for _, f := range []struct {
+		name string
+		raw  []byte
+	}{{"tools", req.Tools}, {"functions", req.Functions}} {
+		var items []json.RawMessage
+		if !isNull(f.raw) && (json.Unmarshal(f.raw, &items) != nil || len(items) > 0) {
+			return badRequest(f.name, "unsupported_parameter", "%s are not supported by this server", f.name)
 		}
 	}
 	j := &job{chat: true, stream: req.Stream, id: newID("chatcmpl-"), created: time.Now().Unix()}

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/logsift/logsift/inference/chat"
@@ -404,6 +406,54 @@ func TestClientDisconnectCancels(t *testing.T) {
 	}
 }
 
+// cancelWriter is a client that goes away at the first byte of the
+// stream: its request's context ends inside the first Write.
+type cancelWriter struct {
+	*httptest.ResponseRecorder
+	cancel context.CancelFunc
+}
+
+func (w cancelWriter) Write(b []byte) (int, error) {
+	w.cancel()
+	return w.ResponseRecorder.Write(b)
+}
+
+func TestClientGoneCancelsGeneration(t *testing.T) {
+	f := newFixture(t, nil)
+	// A seed whose generation runs to max_tokens, so that only the
+	// disconnect can end it early.
+	seed := -1
+	for s := range 20 {
+		_, got := f.post(t, "/v1/completions", map[string]any{"model": testModel, "prompt": "x", "temperature": 1, "seed": s, "max_tokens": 300})
+		if dig(got, "choices", 0, "finish_reason") == "length" {
+			seed = s
+			break
+		}
+	}
+	if seed < 0 {
+		t.Fatal("no seed of 20 generates 300 tokens without an end-of-generation token")
+	}
+	before := f.eng.Stats().Cancelled
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	body := fmt.Sprintf(`{"model":%q,"prompt":"x","temperature":1,"seed":%d,"max_tokens":300,"stream":true}`, testModel, seed)
+	r := httptest.NewRequestWithContext(ctx, http.MethodPost, "/v1/completions", strings.NewReader(body))
+	f.rec.ch = make(chan RequestInfo, 1)
+	f.srv.ServeHTTP(cancelWriter{httptest.NewRecorder(), cancel}, r)
+	info := <-f.rec.ch
+	if info.Status != StatusClientClosed {
+		t.Fatalf("observed %+v, want status %d", info, StatusClientClosed)
+	}
+	// The engine drops the sequence at its next step.
+	deadline := time.Now().Add(30 * time.Second)
+	for f.eng.Stats().Cancelled == before {
+		if time.Now().After(deadline) {
+			t.Fatal("the engine never cancelled the abandoned sequence")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func TestOverloadedAndClosed(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.MaxInFlight = 1 })
 	f.srv.slots <- struct{}{} // a request in flight
@@ -449,6 +499,7 @@ func TestErrors(t *testing.T) {
 		{"/v1/chat/completions", `{"model":"tiny","frequency_penalty":0.5,` + msgs + `}`, 400, "frequency_penalty", "not supported"},
 		{"/v1/chat/completions", `{"model":"tiny","logit_bias":{"5":1},` + msgs + `}`, 400, "logit_bias", "not supported"},
 		{"/v1/chat/completions", `{"model":"tiny","tools":[{"type":"function"}],` + msgs + `}`, 400, "tools", "not supported"},
+		{"/v1/chat/completions", `{"model":"tiny","tools":[],"functions":[{"name":"f"}],` + msgs + `}`, 400, "functions", "not supported"},
 		{"/v1/chat/completions", `{"model":"tiny","stream_options":{"include_usage":true},` + msgs + `}`, 400, "stream_options", "stream: true"},
 		{"/v1/chat/completions", `{"model":"tiny","response_format":{"type":"xml"},` + msgs + `}`, 400, "response_format.type", "xml"},
 		{"/v1/chat/completions", `{"model":"tiny","response_format":{"type":"json_schema"},` + msgs + `}`, 400, "response_format.json_schema", "json_schema"},
