@@ -401,7 +401,11 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 	case SpeculateLookup:
 		q.Speculate = speculate.NewState(speculate.Lookup{}, speculate.Adapt{})
 	case SpeculateDraft:
-		q.Speculate = speculate.NewState(e.draft.NewSeq(r.Sampling.Temperature, r.Sampling.Seed), speculate.Adapt{})
+		ds, err := e.draft.NewSeq(r.Sampling)
+		if err != nil {
+			return Result{}, fmt.Errorf("engine: %w", err)
+		}
+		q.Speculate = speculate.NewState(ds, speculate.Adapt{})
 	}
 	if gram != nil {
 		q.Constraint = gram

@@ -12,7 +12,7 @@ import (
 )
 
 const benchUsage = "--model M [--threads T] [--kv-type f32|f16] [--pp 128] [--tg 64] [--reps 3] [--format json|text]\n" +
-	"       bench --model M --concurrency C --prompt-tokens P --gen-tokens G [--shared-prefix N] [--requests R] [--kv-mib 256] [--no-prefix-cache] [--json-schema FILE|default [--no-jump-forward]] [--threads T] [--format json|text]"
+	"       bench --model M --concurrency C --prompt-tokens P --gen-tokens G [--shared-prefix N] [--requests R] [--kv-mib 256] [--no-prefix-cache] [--json-schema FILE|default [--no-jump-forward]] [--prompts FILE] [--draft-model D] [--speculate off|draft|lookup|auto] [--threads T] [--format json|text]"
 
 type benchResult struct {
 	Model        string    `json:"model"`
@@ -58,7 +58,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&so.noPrefixCache, "no-prefix-cache", false, "serving mode: disable prefix reuse")
 	schemaArg := fs.String("json-schema", "", "serving mode (concurrency 1 unless given): each request decodes one value of this JSON Schema (\"default\": the default classification schema) instead of --gen-tokens tokens")
 	fs.BoolVar(&so.noJumpForward, "no-jump-forward", false, "with --json-schema: sample every token, even those the schema forces")
+	fs.StringVar(&so.promptsFile, "prompts", "", "serving mode (concurrency 1 unless given): prompts from this file, one per line, special tokens parsed and no BOS added (write it), instead of random tokens; --requests defaults to the number of lines")
+	fs.StringVar(&so.spec.draftPath, "draft-model", "", "serving mode (concurrency 1 unless given): smaller GGUF with the model's vocabulary that drafts tokens for speculative decoding")
+	fs.StringVar(&so.spec.mode, "speculate", "", "serving mode (concurrency 1 unless given): off, draft, lookup or auto; default auto with --draft-model, else off")
 	if err := parse(fs, benchUsage, args, stdout); err != nil {
+		return err
+	}
+	if err := so.spec.check(); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
@@ -68,7 +74,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if so.schema, so.schemaMaxBytes, err = loadSchema(*schemaArg); err != nil {
 		return err
 	}
-	if so.schema != nil && so.concurrency == 0 {
+	if (so.schema != nil || so.promptsFile != "" || so.spec.mode != "off") && so.concurrency == 0 {
 		so.concurrency = 1
 	}
 	if so.concurrency != 0 {

@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/logsift/logsift/inference/engine"
 	"github.com/logsift/logsift/inference/model"
+	"github.com/logsift/logsift/inference/tokenizer"
 )
 
 type serveOptions struct {
@@ -24,6 +27,8 @@ type serveOptions struct {
 	schema                               []byte // nil: --gen-tokens tokens per request
 	schemaMaxBytes                       int
 	noJumpForward                        bool
+	promptsFile                          string // "" = random prompts
+	spec                                 speculateFlags
 }
 
 type serveResult struct {
@@ -49,6 +54,16 @@ type serveResult struct {
 	KVBytesPerToken int64   `json:"kv_bytes_per_token"`
 	KVBlocks        int     `json:"kv_blocks"`
 
+	// Speculative decoding (--speculate): the mode, draft tokens verified
+	// and accepted, accepted/drafted, and sampled tokens per target
+	// forward pass a sequence sampled in (1 without speculation).
+	Speculate              string  `json:"speculate"`
+	DraftModel             string  `json:"draft_model,omitempty"`
+	DraftedTokens          int64   `json:"drafted_tokens"`
+	AcceptedTokens         int64   `json:"accepted_tokens"`
+	AcceptanceRate         float64 `json:"acceptance_rate"`
+	TokensPerTargetForward float64 `json:"tokens_per_target_forward"`
+
 	// With --json-schema (gen_tokens is then 0): tokens appended by
 	// jump-forward (generated_tokens counts the sampled ones), output
 	// tokens (both) per second, and forward passes per object (the
@@ -68,7 +83,7 @@ type serveResult struct {
 // time. One untimed warm-up request (carrying the shared prefix, so the
 // timed ones find it cached) runs first; its tokens are not counted.
 func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error {
-	if o.requests == 0 {
+	if o.requests == 0 && o.promptsFile == "" {
 		o.requests = 4 * o.concurrency
 	}
 	switch {
@@ -88,7 +103,27 @@ func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error 
 		return err
 	}
 	defer m.Close()
+	draft, err := o.spec.load(o.threads, 0)
+	if err != nil {
+		return err
+	}
+	if draft != nil {
+		defer draft.Close()
+	}
 	cfg := m.Config()
+	var filePrompts [][]int32
+	if o.promptsFile != "" {
+		if filePrompts, err = readPrompts(o.promptsFile, m); err != nil {
+			return err
+		}
+		if o.requests == 0 {
+			o.requests = len(filePrompts)
+		}
+		o.promptTokens, o.sharedPrefix = 0, 0
+		for _, p := range filePrompts {
+			o.promptTokens = max(o.promptTokens, len(p))
+		}
+	}
 	if o.schema != nil {
 		if o.genTokens, err = schemaMaxTokens(o.schemaMaxBytes, o.promptTokens, cfg.NCtx); err != nil {
 			return err
@@ -97,7 +132,8 @@ func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error 
 	if o.promptTokens+o.genTokens > cfg.NCtx {
 		return usagef("--prompt-tokens %d + --gen-tokens %d exceed the context length %d", o.promptTokens, o.genTokens, cfg.NCtx)
 	}
-	e, err := engine.New(m, engine.Config{KVBudget: int64(o.kvMiB) << 20, NoPrefixCache: o.noPrefixCache})
+	e, err := engine.New(m, engine.Config{KVBudget: int64(o.kvMiB) << 20, NoPrefixCache: o.noPrefixCache,
+		Draft: draft, Speculate: o.spec.mode})
 	if err != nil {
 		return err
 	}
@@ -114,6 +150,10 @@ func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error 
 	prefix := randToks(o.sharedPrefix)
 	prompts := make([][]int32, o.requests)
 	for i := range prompts {
+		if filePrompts != nil {
+			prompts[i] = filePrompts[i%len(filePrompts)]
+			continue
+		}
 		prompts[i] = slices.Concat(prefix, randToks(o.promptTokens-o.sharedPrefix))
 	}
 	request := func(prompt []int32, maxTokens int) engine.Request {
@@ -134,7 +174,11 @@ func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error 
 			return err
 		}
 	}
-	if _, err := e.Generate(ctx, request(slices.Concat(prefix, randToks(o.promptTokens-o.sharedPrefix)), 1)); err != nil {
+	warm := slices.Concat(prefix, randToks(o.promptTokens-o.sharedPrefix))
+	if filePrompts != nil {
+		warm = filePrompts[0]
+	}
+	if _, err := e.Generate(ctx, request(warm, 1)); err != nil {
 		return err
 	}
 	before := e.Stats()
@@ -181,6 +225,15 @@ func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error 
 		PrefillTokens:   after.PrefillTokens - before.PrefillTokens,
 		Preemptions:     after.Preemptions - before.Preemptions, Steps: after.Steps - before.Steps,
 		KVBytesPerToken: after.KVBytesPerToken, KVBlocks: after.KV.Blocks,
+		Speculate: o.spec.mode, DraftModel: o.spec.draftPath,
+		DraftedTokens:  after.DraftedTokens - before.DraftedTokens,
+		AcceptedTokens: after.AcceptedTokens - before.AcceptedTokens,
+	}
+	if res.DraftedTokens > 0 {
+		res.AcceptanceRate = float64(res.AcceptedTokens) / float64(res.DraftedTokens)
+	}
+	if n := after.SamplingSteps - before.SamplingSteps; n > 0 {
+		res.TokensPerTargetForward = float64(res.GeneratedTokens) / float64(n)
 	}
 	res.TokensPerS = float64(res.GeneratedTokens) / wall
 	if cpu > 0 {
@@ -205,14 +258,15 @@ func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error 
 		return writeJSON(stdout, res)
 	}
 	if o.schema != nil {
-		_, err = fmt.Fprintf(stdout, "%s  c=%d  %d objects (jump-forward %v) in %.2fs: %.2f objects/s  %.1f tokens/object (%d sampled, %d forced)  %.1f output t/s  %.1f forward passes/object  ttft p50 %.1f ms\n",
+		_, err = fmt.Fprintf(stdout, "%s  c=%d  %d objects (jump-forward %v) in %.2fs: %.2f objects/s  %.1f tokens/object (%d sampled, %d forced)  %.1f output t/s  %.1f forward passes/object  ttft p50 %.1f ms  speculate %s: acceptance %.2f, %.2f tokens/target forward\n",
 			o.model, o.concurrency, res.Requests, res.JumpForward, wall, res.ObjectsPerS, res.TokensPerObject,
-			res.GeneratedTokens, res.ForcedTokens, res.OutputTokensPerS, res.ForwardsPerObject, res.TTFTMsP50)
+			res.GeneratedTokens, res.ForcedTokens, res.OutputTokensPerS, res.ForwardsPerObject, res.TTFTMsP50,
+			res.Speculate, res.AcceptanceRate, res.TokensPerTargetForward)
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "%s  c=%d  %d requests  %d tokens in %.2fs: %.1f t/s (%.1f per CPU-s)  ttft p50 %.1f ms p99 %.1f ms  prefix hits %d  kv %d B/token\n",
+	_, err = fmt.Fprintf(stdout, "%s  c=%d  %d requests  %d tokens in %.2fs: %.1f t/s (%.1f per CPU-s)  ttft p50 %.1f ms p99 %.1f ms  prefix hits %d  kv %d B/token  speculate %s: acceptance %.2f, %.2f tokens/target forward\n",
 		o.model, o.concurrency, res.Requests, res.GeneratedTokens, wall, res.TokensPerS, res.TokensPerCPUS,
-		res.TTFTMsP50, res.TTFTMsP99, res.PrefixHitTokens, res.KVBytesPerToken)
+		res.TTFTMsP50, res.TTFTMsP99, res.PrefixHitTokens, res.KVBytesPerToken, res.Speculate, res.AcceptanceRate, res.TokensPerTargetForward)
 	return err
 }
 
@@ -225,4 +279,25 @@ func percentile(v []float64, q float64) float64 {
 	slices.Sort(s)
 	i := int(float64(len(s))*q+0.999999) - 1
 	return s[max(0, min(i, len(s)-1))]
+}
+
+// readPrompts reads one prompt per non-empty line, special tokens parsed,
+// no BOS added.
+func readPrompts(path string, m *model.Model) ([][]int32, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("--prompts: %v", err)
+	}
+	var out [][]int32
+	for line := range strings.Lines(string(b)) {
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			continue
+		}
+		out = append(out, m.Tokenizer().Encode(line, tokenizer.EncodeOptions{ParseSpecial: true}))
+	}
+	if len(out) == 0 {
+		return nil, usagef("--prompts %s: no prompt", path)
+	}
+	return out, nil
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/logsift/logsift/inference/tokenizer"
 )
 
-const generateUsage = "--model M --prompt T [--no-bos] [--special] [--max-tokens N] [--temperature 0] [--top-k 0] [--top-p 1] [--min-p 0] [--seed S] [--top-logprobs K] [--threads T] [--kv-type f32|f16] [--json-schema FILE|default [--no-jump-forward]] [--format json|text]"
+const generateUsage = "--model M --prompt T [--no-bos] [--special] [--max-tokens N] [--temperature 0] [--top-k 0] [--top-p 1] [--min-p 0] [--seed S] [--top-logprobs K] [--threads T] [--kv-type f32|f16] [--json-schema FILE|default [--no-jump-forward]] [--draft-model D] [--speculate off|draft|lookup|auto] [--format json|text]"
 
 // tokenLogprob is one entry of a step's top log-probabilities.
 type tokenLogprob struct {
@@ -37,6 +37,11 @@ type generateResult struct {
 	EnumProbs    map[string]float64 `json:"enum_probs,omitempty"`
 	Forwards     int                `json:"forward_passes"`
 	ForcedTokens int                `json:"forced_tokens"`
+
+	// With --speculate: draft tokens verified and accepted.
+	Speculate string `json:"speculate,omitempty"`
+	Drafted   int    `json:"drafted,omitempty"`
+	Accepted  int    `json:"accepted,omitempty"`
 }
 
 func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -57,7 +62,13 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	format := fs.String("format", "json", "output format: json or text")
 	schemaArg := fs.String("json-schema", "", "decode a value of this JSON Schema file (\"default\": the default classification schema); --max-tokens defaults to the schema's bound")
 	noJump := fs.Bool("no-jump-forward", false, "with --json-schema: sample every token, even those the schema forces")
+	var spec speculateFlags
+	fs.StringVar(&spec.draftPath, "draft-model", "", "smaller GGUF with the model's vocabulary that drafts tokens for speculative decoding")
+	fs.StringVar(&spec.mode, "speculate", "", "speculative decoding: off, draft, lookup (prompt lookup) or auto (draft with --draft-model, else lookup); default auto with --draft-model, else off")
 	if err := parse(fs, generateUsage, args, stdout); err != nil {
+		return err
+	}
+	if err := spec.check(); err != nil {
 		return err
 	}
 	maxSet := false
@@ -99,6 +110,13 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer m.Close()
+	draft, err := spec.load(*threads, 0)
+	if err != nil {
+		return err
+	}
+	if draft != nil {
+		defer draft.Close()
+	}
 	tok := m.Tokenizer()
 	ids := tok.Encode(*prompt, tokenizer.EncodeOptions{AddSpecial: !*noBOS, ParseSpecial: *special})
 	if schema != nil && !maxSet {
@@ -106,8 +124,9 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 	}
-	res, err := generate(ctx, m, ids, genOptions{maxTokens: *maxTokens, topLogprobs: *topLP, schema: schema, noJumpForward: *noJump, sampling: sample.Params{
-		Temperature: float32(*temp), TopK: *topK, TopP: float32(*topP), MinP: float32(*minP), Seed: *seed}})
+	res, err := generate(ctx, m, ids, genOptions{maxTokens: *maxTokens, topLogprobs: *topLP, schema: schema, noJumpForward: *noJump,
+		draft: draft, speculate: spec.mode, sampling: sample.Params{
+			Temperature: float32(*temp), TopK: *topK, TopP: float32(*topP), MinP: float32(*minP), Seed: *seed}})
 	if err != nil {
 		return err
 	}
@@ -129,6 +148,10 @@ type genOptions struct {
 	// schema (nil = none) constrains the output; see engine.Request.
 	schema        []byte
 	noJumpForward bool
+	// draft (nil = none) and speculate: see engine.Config.Draft and
+	// engine.Request.Speculate.
+	draft     *model.Model
+	speculate string
 }
 
 // generate runs one request through the serving engine (paged KV cache,
@@ -158,7 +181,7 @@ func generate(ctx context.Context, m *model.Model, prompt []int32, o genOptions)
 		return nil, err
 	}
 	const blockSize = 16
-	e, err := engine.New(m, engine.Config{BlockSize: blockSize, KVBlocks: (total + blockSize - 1) / blockSize})
+	e, err := engine.New(m, engine.Config{BlockSize: blockSize, KVBlocks: (total + blockSize - 1) / blockSize, Draft: o.draft})
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +189,7 @@ func generate(ctx context.Context, m *model.Model, prompt []int32, o genOptions)
 	sp := o.sampling
 	sp.TopLogprobs = o.topLogprobs
 	r, err := e.Generate(ctx, engine.Request{Prompt: prompt, MaxTokens: o.maxTokens, Sampling: sp,
-		Schema: o.schema, NoJumpForward: o.noJumpForward})
+		Schema: o.schema, NoJumpForward: o.noJumpForward, Speculate: o.speculate})
 	if err != nil {
 		return nil, err
 	}
@@ -178,6 +201,9 @@ func generate(ctx context.Context, m *model.Model, prompt []int32, o genOptions)
 	}
 	res.JSON, res.EnumProbs = r.JSON, r.EnumProbs
 	res.Forwards, res.ForcedTokens = r.Forwards, r.ForcedTokens
+	if o.speculate != "" && o.speculate != engine.SpeculateOff {
+		res.Speculate, res.Drafted, res.Accepted = o.speculate, r.Drafted, r.Accepted
+	}
 	for _, top := range r.TopLogprobs {
 		step := make([]tokenLogprob, len(top))
 		for i, t := range top {

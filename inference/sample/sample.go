@@ -261,6 +261,27 @@ func (s *Sampler) finish(logits []float32, tok int32, lse float64) (Choice, erro
 	return c, nil
 }
 
+// Distribution writes into dst (one entry per logit) the distribution
+// Sample would draw from for these logits (which it modifies: penalty,
+// mask), a point mass at the argmax when greedy. It draws nothing and
+// advances nothing: a draft model uses it for its proposals' distribution.
+func (s *Sampler) Distribution(logits, dst []float32) error {
+	best, mx, _, err := s.prepare(logits)
+	if err != nil {
+		return err
+	}
+	clear(dst)
+	if s.p.Temperature == 0 {
+		dst[best] = 1
+		return nil
+	}
+	cand, w, total := s.dist(logits, mx)
+	for j, c := range cand {
+		dst[c] = float32(w[j] / total)
+	}
+	return nil
+}
+
 // Greedy reports whether the sampler takes the argmax (temperature 0).
 func (s *Sampler) Greedy() bool { return s.p.Temperature == 0 }
 

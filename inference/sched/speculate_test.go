@@ -84,6 +84,17 @@ func TestSpeculationRollback(t *testing.T) {
 	}
 	defer m.Close()
 	want, _ := runSeqs(t, m, nil)
+	dm, err := model.Load(filepath.Join("..", "..", "..", "shared", "conformance", "models", "tiny-llama-q4_0.gguf"), model.Options{Threads: 2, MaxBatch: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dm.Close()
+	// A draft pool of 24 blocks cannot hold six sequences: drafters are
+	// dropped and start afresh.
+	draft, err := speculate.NewDraftModel(dm, speculate.DraftConfig{Blocks: 24, BlockSize: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rejected := map[string]int64{}
 	for _, tc := range []struct {
 		name   string
@@ -93,6 +104,13 @@ func TestSpeculationRollback(t *testing.T) {
 		// The draft length shrinks to 1 on rejection; rounds add up.
 		{"wrong", 8, func() speculate.Drafter { return wrong{m.Config().NVocab} }},
 		{"lookup", 1, func() speculate.Drafter { return speculate.Lookup{} }},
+		{"draft model", 2, func() speculate.Drafter {
+			ds, err := draft.NewSeq(sample.Params{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ds
+		}},
 	} {
 		for range tc.rounds {
 			got, s := runSeqs(t, m, tc.d)
@@ -104,8 +122,11 @@ func TestSpeculationRollback(t *testing.T) {
 			st := s.Stats()
 			rejected[tc.name] += st.DraftedTokens - st.AcceptedTokens
 			t.Logf("%s: drafted %d accepted %d steps %d preemptions %d", tc.name, st.DraftedTokens, st.AcceptedTokens, st.Steps, st.Preemptions)
-			if tc.name == "lookup" && st.AcceptedTokens == 0 {
-				t.Fatal("lookup drafts on repetitive prompts: nothing accepted")
+			if tc.name != "wrong" && st.AcceptedTokens == 0 {
+				t.Fatalf("%s: nothing accepted", tc.name)
+			}
+			if k := draft.Cache().Stats(); k.Used != 0 || k.Seqs != 0 {
+				t.Fatalf("draft model blocks leaked: %+v", k)
 			}
 			if st.GeneratedTokens != 6*60 || st.KV.Used != 0 || st.KV.Seqs != 0 {
 				t.Fatalf("stats %+v", st)

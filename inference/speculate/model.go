@@ -7,6 +7,7 @@ import (
 
 	"github.com/logsift/logsift/inference/kvcache"
 	"github.com/logsift/logsift/inference/model"
+	"github.com/logsift/logsift/inference/sample"
 )
 
 // DraftConfig sizes a draft model's KV pool.
@@ -66,17 +67,27 @@ func (d *DraftModel) Cache() *kvcache.Cache { return d.kv }
 type ModelSeq struct {
 	d    *DraftModel
 	kv   int // -1: none yet (or freed)
+	smp  *sample.Sampler
 	temp float32
 	rng  *rand.Rand
 	q    [][]float32 // Job.Q rows, reused
 }
 
 // NewSeq starts a drafter for one sequence. Temperature 0 drafts the
-// argmax (for greedy verification); otherwise drafts are drawn from
-// softmax(logits/temperature) by a generator seeded with seed, and their
-// distributions reported for sampling verification.
-func (d *DraftModel) NewSeq(temperature float32, seed uint64) *ModelSeq {
-	return &ModelSeq{d: d, kv: -1, temp: temperature, rng: rand.New(rand.NewPCG(seed, 0xda3e39cb94b95bdb))}
+// argmax (for greedy verification); otherwise drafts are drawn from the
+// distribution the parameters' sampler draws from (temperature, top-k,
+// top-p, min-p; usually the target request's, so that the draft's
+// truncation matches the target's), with a generator seeded from p.Seed,
+// and their distributions reported for sampling verification. A
+// repetition penalty is not applied to drafts.
+func (d *DraftModel) NewSeq(p sample.Params) (*ModelSeq, error) {
+	p.RepetitionPenalty, p.TopLogprobs = 0, 0
+	smp, err := sample.New(p, nil)
+	if err != nil {
+		return nil, fmt.Errorf("speculate: draft sampler: %w", err)
+	}
+	return &ModelSeq{d: d, kv: -1, smp: smp, temp: p.Temperature,
+		rng: rand.New(rand.NewPCG(p.Seed, 0xda3e39cb94b95bdb))}, nil
 }
 
 // Propose implements Drafter (one sequence alone).
@@ -154,23 +165,18 @@ func (s *ModelSeq) choose(j *Job, logits []float32) bool {
 			s.q = append(s.q, make([]float32, len(logits)))
 		}
 		q := s.q[i]
-		var sum float64
-		for t, l := range logits {
-			p := math.Exp(float64(l-mx) / float64(s.temp))
-			q[t] = float32(p)
-			sum += p
+		if s.smp.Distribution(logits, q) != nil {
+			return false
 		}
-		r := s.rng.Float64() * sum
-		tok = -1
-		for t := range q {
-			r -= float64(q[t])
-			q[t] = float32(float64(q[t]) / sum)
-			if r < 0 && tok < 0 {
+		r := s.rng.Float64()
+		for t, p := range q {
+			if r -= float64(p); r < 0 {
 				tok = int32(t)
+				break
 			}
 		}
-		if tok < 0 {
-			tok = int32(best)
+		if q[tok] == 0 {
+			tok = int32(best) // rounding left r ≥ 0 at the end
 		}
 		j.Q = append(j.Q, q)
 	}
