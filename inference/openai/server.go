@@ -273,7 +273,7 @@ func (s *Server) plan(j *job, prompt []int32, sp sampling, param string) *apiErr
 	switch {
 	case sp.schema != nil:
 		if _, err := s.eng.Index(sp.schema, constrain.Options{}); err != nil {
-			return schemaError(err)
+			return schemaError(sp.schema, err)
 		}
 		req.Schema = sp.schema
 		if j.stream && j.logprobs {
@@ -300,20 +300,13 @@ func (s *Server) plan(j *job, prompt []int32, sp sampling, param string) *apiErr
 	return nil
 }
 
-func schemaError(err error) *apiError {
+func schemaError(schema []byte, err error) *apiError {
 	var ue *constrain.UnsupportedError
 	var se *constrain.SchemaError
 	switch {
 	case errors.As(err, &ue):
-		at := ue.Pointer
-		if at == "" {
-			at = "/"
-		}
-		msg := fmt.Sprintf("response_format json_schema: keyword %q at %s is not supported by this server's constrained decoder", ue.Keyword, at)
-		if ue.Reason != "" {
-			msg += " (" + ue.Reason + ")"
-		}
-		return badRequest("response_format.json_schema.schema", "unsupported_schema", "%s", msg)
+		return badRequest("response_format.json_schema.schema", "unsupported_schema",
+			"response_format json_schema: not supported by this server's constrained decoder: %s", describeUnsupported(allUnsupported(schema, ue)))
 	case errors.As(err, &se):
 		return errorf(http.StatusUnprocessableEntity, typeInvalid, "response_format.json_schema.schema", "invalid_schema", "response_format json_schema: %s", strings.TrimPrefix(se.Error(), "constrain: "))
 	}

@@ -504,6 +504,7 @@ func TestErrors(t *testing.T) {
 		{"/v1/chat/completions", `{"model":"tiny","response_format":{"type":"xml"},` + msgs + `}`, 400, "response_format.type", "xml"},
 		{"/v1/chat/completions", `{"model":"tiny","response_format":{"type":"json_schema"},` + msgs + `}`, 400, "response_format.json_schema", "json_schema"},
 		{"/v1/chat/completions", `{"model":"tiny","response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"object","patternProperties":{"a":{}}}}},` + msgs + `}`, 400, "response_format.json_schema.schema", "patternProperties"},
+		{"/v1/chat/completions", `{"model":"tiny","response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"object","patternProperties":{"a":{}},"properties":{"t":{"type":"array","items":{"type":"string"},"uniqueItems":true,"contains":{}}},"required":["t"]}}},` + msgs + `}`, 400, "response_format.json_schema.schema", `"contains" at /properties/t`},
 		{"/v1/chat/completions", `{"model":"tiny","response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"string","minLength":5,"maxLength":2}}},` + msgs + `}`, 422, "response_format.json_schema.schema", ""},
 		{"/v1/chat/completions", `{"model":"tiny","response_format":{"type":"json_schema","json_schema":{"name":"bad name!","schema":{}}},` + msgs + `}`, 400, "response_format.json_schema.name", "bad name"},
 		{"/v1/chat/completions", `{"model":"tiny","messages":[{"role":"user","content":"` + long + `"}]}`, 400, "messages", "context length"},
