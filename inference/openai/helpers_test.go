@@ -15,6 +15,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/logsift/logsift/inference/chat"
 	"github.com/logsift/logsift/inference/engine"
 	"github.com/logsift/logsift/inference/model"
 )
@@ -199,4 +200,8 @@ func validate(s *jsonschema.Schema, out string) error {
 		return err
 	}
 	return s.Validate(v)
+}
+
+func chatMsgs(user string) []chat.Message {
+	return []chat.Message{{Role: "user", Content: user}}
 }

@@ -1,15 +1,18 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/logsift/logsift/classifier/prompt"
 	"github.com/logsift/logsift/inference/chat"
@@ -165,5 +168,52 @@ func TestLogsiftTemplate(t *testing.T) {
 		if tm, _, err := chooseTemplate(name, tok); err != nil || tm.Name() != name {
 			t.Errorf("chooseTemplate(%s) = %v, %v", name, tm, err)
 		}
+	}
+}
+
+// The command runs until its context ends (SIGTERM does that through
+// signalContext), then drains and exits 0.
+func TestServeModelCommandLifecycle(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"serve-model", "--model", tinyModel, "--addr", addr, "--threads", "1",
+			"--kv-budget", "8MiB", "--model-id", "logsift-default"}, io.Discard, &stderr, func(string) string { return "" })
+	}()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, err := http.Get("http://" + addr + "/v1/models")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if !strings.Contains(string(b), `"id":"logsift-default"`) {
+				t.Fatalf("/v1/models: %s", b)
+			}
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve-model exited with %d: %s", code, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("serve-model never listened")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d after the stop signal: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "shutting down") {
+		t.Errorf("no shutdown log line: %s", stderr.String())
 	}
 }
