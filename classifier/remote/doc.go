@@ -9,8 +9,9 @@
 // instructions) and a user message holding only the line between two
 // fences of backticks longer than any run of backticks in the line, so the
 // line cannot close its fence (Config.SendTemplate sends the masked
-// template instead, for a template cache in front). The request asks for temperature 0, the
-// schema as response_format json_schema (strict), and log-probabilities.
+// template instead, for a template cache in front). The request asks for
+// temperature 0, the schema as response_format json_schema (strict), and
+// log-probabilities.
 //
 // The server is untrusted: its answer is parsed and validated against the
 // schema here, whatever response_format promised. An answer that is not
