@@ -278,6 +278,9 @@ async function main() {
     await open();
     await waitFor('all lines on a fresh page', () => exactly(range(0, 80))(page));
     states.length = 0;
+    const streamRequests = [];
+    const onRequest = (r) => { if (r.resourceType() === 'eventsource') streamRequests.push(r); };
+    page.on('request', onRequest);
     await control('stop');
     await waitFor('the page to notice', async () => ((await state()) !== 'live' ? true : 'still live'));
     await post(80, 120);
@@ -287,9 +290,22 @@ async function main() {
     await waitFor('resume without gaps', () => exactly(after)(page));
     await waitFor('live again', async () => ((await state()) === 'live' ? true : state()));
     assert.ok(states.includes('reconnecting') || states.includes('offline'), `connection states seen: ${states}`);
+    // The subscription that resumed carried the page's last event id: as
+    // the Last-Event-ID header when EventSource reconnected by itself, or
+    // as ?last_event_id= when the page opened a new one.
+    page.off('request', onRequest);
+    const resumed = [];
+    for (const r of streamRequests) {
+      const resp = await r.response();
+      if (!resp || resp.status() !== 200) continue;
+      const h = await r.allHeaders();
+      resumed.push({ header: h['last-event-id'] || '', query: new URL(r.url()).searchParams.get('last_event_id') || '' });
+    }
+    assert.ok(resumed.length > 0 && resumed.every((x) => /^p0:\d+/.test(x.header || x.query)),
+      `stream requests after the restart: ${JSON.stringify(resumed)}`);
     await labelled(80, 140);
     checkRows(await rows(page));
-    step({ step: 'gateway restart', states });
+    step({ step: 'gateway restart', states, resumed });
 
     // 5. Scrolling pauses the tail; the resume button brings it back.
     await page.$eval('#scroller', (el) => { el.scrollTop = 300; });

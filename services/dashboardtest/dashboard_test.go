@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -156,6 +157,10 @@ func TestDashboardInChromium(t *testing.T) {
 
 	shot := filepath.Join(t.TempDir(), "dashboard.png")
 	cmd := exec.CommandContext(ctx, node, "dashboard.cjs")
+	// On the guard's deadline, SIGTERM: playwright then closes Chromium,
+	// which a SIGKILL of node would leave running.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 30 * time.Second
 	cmd.Env = append(childEnv(),
 		"DASHBOARD_URL="+dashboard, "DEV_GATEWAY_URL="+devGateway, "INGEST_URL="+ingest, "CONTROL_URL="+ctl.URL,
 		"SEVERITIES="+strings.Join(schemas.Severities, ","), "CATEGORIES="+strings.Join(schemas.CategoryNames(), ","),
