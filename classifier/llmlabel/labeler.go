@@ -109,6 +109,11 @@ func New(cfg Config) (*Labeler, error) {
 		}
 		cfg.Format = DefaultFormat{Codec: codec}
 	}
+	if ids, err := cfg.Format.Prompt(""); err != nil {
+		return nil, fmt.Errorf("llmlabel: prompt format: %w", err)
+	} else if n := cfg.Engine.ModelConfig().NCtx; n > 0 && len(ids)+minAnswer+64 > n {
+		return nil, fmt.Errorf("llmlabel: the prompt format takes %d tokens before the line, too many for the model's context of %d", len(ids), n)
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -262,6 +267,11 @@ func (l *Labeler) one(ctx context.Context, template string) (c schemas.Classific
 	if err != nil {
 		return c, fmt.Errorf("prompt: %w", err), false
 	}
+	// A prompt that leaves no room for an answer fails this line only
+	// (a long line under a long chat preamble), not the batch.
+	if n, ctx := len(ids), l.eng.ModelConfig().NCtx; ctx > 0 && n+minAnswer > ctx {
+		return c, fmt.Errorf("prompt of %d tokens leaves no room for an answer in the model's context of %d", n, ctx), false
+	}
 	l.requests.Inc()
 	res, err := l.eng.Generate(ctx, engine.Request{
 		Prompt: ids, Schema: l.schema, Speculate: l.speculate, NoJumpForward: l.noJump,
@@ -282,6 +292,10 @@ func (l *Labeler) one(ctx context.Context, template string) (c schemas.Classific
 	c.Confidence = res.EnumProbs["/severity"] * res.EnumProbs["/category"]
 	return c, nil, false
 }
+
+// minAnswer is the fewest positions a prompt must leave for the answer: the
+// default schema's shortest answer takes about 20 tokens.
+const minAnswer = 32
 
 // parse validates an answer and maps it to a Classification. The engine's
 // output is constrained to the schema, so a failure here is a bug in the

@@ -3,6 +3,7 @@ package llmlabel_test
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -17,6 +18,7 @@ import (
 	"github.com/logsift/logsift/classifier/llmlabel"
 	"github.com/logsift/logsift/classifier/textproc"
 	"github.com/logsift/logsift/classifier/trainer"
+	"github.com/logsift/logsift/inference/chat"
 	"github.com/logsift/logsift/inference/engine"
 	"github.com/logsift/logsift/inference/model"
 	"github.com/logsift/logsift/schemas"
@@ -189,8 +191,11 @@ func TestCacheOff(t *testing.T) {
 			if b[i].Cached {
 				t.Errorf("line %d cached with the cache off", i)
 			}
-			if !reflect.DeepEqual(a[i].Classification, b[i].Classification) {
-				t.Errorf("line %d: cache on %+v, off %+v", i, a[i].Classification, b[i].Classification)
+			// Labels are equal; confidences may differ in the last
+			// bits, as a prompt's logits do with the batch around it.
+			x, y := a[i].Classification, b[i].Classification
+			if x.Severity != y.Severity || x.Category != y.Category || x.Component != y.Component || math.Abs(x.Confidence-y.Confidence) > 1e-5 {
+				t.Errorf("line %d: cache on %+v, off %+v", i, x, y)
 			}
 		}
 	}
@@ -282,5 +287,68 @@ func TestEngineClosed(t *testing.T) {
 	out, err := l.Label(context.Background(), inputs(lines...))
 	if err == nil || out != nil {
 		t.Fatalf("closed engine: out %v err %v, want a batch error", out, err)
+	}
+}
+
+// A general model in its chat template (the conformance qwen2 model, whose
+// vocabulary has ChatML's markers) labels through the same Labeler: the
+// answers are schema-valid whatever the random weights say.
+func TestChatFormat(t *testing.T) {
+	path := filepath.Join("..", "..", "..", "shared", "conformance", "models", "tiny-qwen2-f32.gguf")
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	m, err := model.Load(path, model.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(m, engine.Config{KVBlocks: 512})
+	if err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close(); m.Close() })
+	if _, err := llmlabel.New(llmlabel.Config{Engine: eng, Name: "qwen"}); err == nil || !strings.Contains(err.Error(), "chat prompt format") {
+		t.Fatalf("a model without the default format's tokens: err %v, want one asking for a chat format", err)
+	}
+	tmpl, ok := chat.Detect(eng.Tokenizer())
+	if !ok || tmpl.Name() != "chatml" {
+		t.Fatalf("detected %v %v, want chatml", tmpl, ok)
+	}
+	// The instructions alone are longer than this test model's context.
+	f := llmlabel.NewChatFormat(tmpl, eng.Tokenizer(), nil)
+	if _, err := llmlabel.New(llmlabel.Config{Engine: eng, Name: "qwen", Format: f}); err == nil || !strings.Contains(err.Error(), "context") {
+		t.Fatalf("instructions beyond the context: err %v", err)
+	}
+	ids, err := f.Prompt("<TS> sshd[<NUM>]: Failed password for root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := eng.Tokenizer()
+	var text strings.Builder
+	for _, id := range ids {
+		text.Write(tok.AppendPiece(nil, id))
+	}
+	for _, want := range []string{"<|im_start|>system\n", "\"auth\"", "<|im_start|>user\n```\n<TS> sshd[<NUM>]: Failed password for root\n```<|im_end|>", "<|im_start|>assistant\n"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("prompt lacks %q:\n%s", want, text.String())
+		}
+	}
+	f.System = "Classify the fenced log line as JSON."
+	l, err := llmlabel.New(llmlabel.Config{Engine: eng, Name: "qwen", Format: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := l.Label(context.Background(), inputs(lines[:2]...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range out {
+		if o.Err != nil || schemas.SeverityRank(o.Classification.Severity) < 0 || !schemas.IsCategory(o.Classification.Category) {
+			t.Errorf("line %d: %+v %v", i, o.Classification, o.Err)
+		}
 	}
 }
