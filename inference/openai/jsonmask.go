@@ -3,6 +3,7 @@ package openai
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/logsift/logsift/inference/tokenizer"
 )
@@ -56,13 +57,21 @@ type jsonState struct {
 
 var literals = [3]string{"true", "false", "null"}
 
-// closeValue finishes a value and moves to what may follow it.
+// closeValue finishes a value and moves to what may follow it. It clears
+// the fields the next mode does not use, so that equal states are equal
+// values (the mask cache's key).
 func (s *jsonState) closeValue() {
+	s.n, s.lit, s.key = 0, 0, false
 	if s.depth == 0 {
 		s.mode = jDone
 		return
 	}
 	s.mode = jAfter
+}
+
+func (s *jsonState) pop() {
+	s.depth--
+	s.stack[s.depth] = 0
 }
 
 func (s *jsonState) push(c byte) bool {
@@ -126,14 +135,14 @@ func (s *jsonState) step(c byte) bool {
 		return s.startValue(c)
 	case jArrFirst:
 		if c == ']' {
-			s.depth--
+			s.pop()
 			s.closeValue()
 			return true
 		}
 		return s.startValue(c)
 	case jObjFirst, jKey:
 		if c == '}' && s.mode == jObjFirst {
-			s.depth--
+			s.pop()
 			s.closeValue()
 			return true
 		}
@@ -154,7 +163,7 @@ func (s *jsonState) step(c byte) bool {
 		case c == ',' && top == '[':
 			s.mode = jValue
 		case c == '}' && top == '{', c == ']' && top == '[':
-			s.depth--
+			s.pop()
 			s.closeValue()
 		default:
 			return false
@@ -163,7 +172,7 @@ func (s *jsonState) step(c byte) bool {
 		switch {
 		case c == '"':
 			if s.key {
-				s.mode = jColon
+				s.mode, s.key = jColon, false
 			} else {
 				s.closeValue()
 			}
@@ -268,25 +277,102 @@ func (s *jsonState) step(c byte) bool {
 	return true
 }
 
-// jsonVocab is the per-tokenizer part of the mask: every token's bytes and
-// whether it may be generated at all.
+// jsonVocab is the per-tokenizer part of the mask: every token's bytes,
+// the usable tokens grouped by first byte, and a cache of computed masks by
+// recogniser state, shared by all requests. Most steps hit the cache: inside
+// a string the state does not change from token to token, and structure
+// repeats. A miss tries each of the 256 first bytes once and walks only the
+// tokens that start with an allowed one; inside a string, tokens that are
+// plain string content (no quote, backslash, control byte or broken UTF-8)
+// are allowed without a walk.
 type jsonVocab struct {
-	pieces [][]byte
-	eog    []bool
-	usable []bool // not CONTROL/UNKNOWN (they decode to nothing), not empty
+	pieces  [][]byte
+	eog     []int32
+	isEOG   []bool
+	usable  []bool // not CONTROL/UNKNOWN (they decode to nothing), not EOG, not empty
+	byFirst [256][]int32
+	strSafe []bool
+
+	mu    sync.Mutex
+	masks map[jsonState][]uint64
 }
+
+// maxJSONMasks bounds the mask cache (6 KiB each for a 50k vocabulary).
+const maxJSONMasks = 2048
 
 func newJSONVocab(tok *tokenizer.Tokenizer) *jsonVocab {
 	n := tok.VocabSize()
-	v := &jsonVocab{pieces: make([][]byte, n), eog: make([]bool, n), usable: make([]bool, n)}
+	v := &jsonVocab{pieces: make([][]byte, n), isEOG: make([]bool, n), usable: make([]bool, n), strSafe: make([]bool, n),
+		masks: map[jsonState][]uint64{}}
 	for i := range n {
 		id := int32(i)
-		v.pieces[i] = tok.Piece(id)
-		v.eog[i] = tok.IsEOG(id)
+		p := tok.Piece(id)
+		v.pieces[i] = p
+		v.isEOG[i] = tok.IsEOG(id)
+		if v.isEOG[i] {
+			v.eog = append(v.eog, id)
+		}
 		ty := tok.Type(id)
-		v.usable[i] = len(v.pieces[i]) > 0 && ty != tokenizer.TypeControl && ty != tokenizer.TypeUnknown && !v.eog[i]
+		v.usable[i] = len(p) > 0 && ty != tokenizer.TypeControl && ty != tokenizer.TypeUnknown && !v.isEOG[i]
+		if v.usable[i] {
+			v.byFirst[p[0]] = append(v.byFirst[p[0]], id)
+			st := jsonState{mode: jString}
+			safe := true
+			for _, c := range p {
+				if c == '"' || c == '\\' || !st.step(c) {
+					safe = false
+					break
+				}
+			}
+			v.strSafe[i] = safe && st.mode == jString
+		}
 	}
 	return v
+}
+
+// mask returns the bitset of tokens allowed in state st.
+func (v *jsonVocab) mask(st jsonState) []uint64 {
+	v.mu.Lock()
+	m, ok := v.masks[st]
+	v.mu.Unlock()
+	if ok {
+		return m
+	}
+	m = make([]uint64, (len(v.pieces)+63)/64)
+	set := func(id int32) { m[id>>6] |= 1 << (id & 63) }
+	if st.mode == jDone {
+		for _, id := range v.eog {
+			set(id)
+		}
+	}
+	inString := st.mode == jString
+	for c := range 256 {
+		first := st
+		if !first.step(byte(c)) {
+			continue
+		}
+	tokens:
+		for _, id := range v.byFirst[c] {
+			if inString && v.strSafe[id] {
+				set(id)
+				continue
+			}
+			s := first
+			for _, b := range v.pieces[id][1:] {
+				if !s.step(b) {
+					continue tokens
+				}
+			}
+			set(id)
+		}
+	}
+	v.mu.Lock()
+	if len(v.masks) >= maxJSONMasks {
+		clear(v.masks)
+	}
+	v.masks[st] = m
+	v.mu.Unlock()
+	return m
 }
 
 // jsonMask implements sample.Mask for one request.
@@ -299,27 +385,12 @@ func newJSONMask(v *jsonVocab) *jsonMask {
 	return &jsonMask{v: v, st: jsonState{mode: jTop}}
 }
 
-func (m *jsonMask) allows(id int) bool {
-	if m.v.eog[id] {
-		return m.st.mode == jDone
-	}
-	if !m.v.usable[id] {
-		return false
-	}
-	s := m.st
-	for _, c := range m.v.pieces[id] {
-		if !s.step(c) {
-			return false
-		}
-	}
-	return true
-}
-
 // Apply sets the logits of tokens that cannot continue the JSON to -Inf.
 func (m *jsonMask) Apply(logits []float32) {
+	bits := m.v.mask(m.st)
 	ninf := float32(math.Inf(-1))
 	for i := range logits {
-		if i >= len(m.v.pieces) || !m.allows(i) {
+		if i >= len(m.v.pieces) || bits[i>>6]&(1<<(i&63)) == 0 {
 			logits[i] = ninf
 		}
 	}
@@ -328,14 +399,24 @@ func (m *jsonMask) Apply(logits []float32) {
 // Accept advances past the chosen token.
 func (m *jsonMask) Accept(tok int32) error {
 	id := int(tok)
-	if id < 0 || id >= len(m.v.pieces) || !m.allows(id) {
-		return fmt.Errorf("openai: json_object mask: token %d is not allowed here", tok)
+	if id < 0 || id >= len(m.v.pieces) {
+		return fmt.Errorf("openai: json_object mask: token %d outside the vocabulary", tok)
 	}
-	if m.v.eog[id] {
+	if m.v.isEOG[id] {
+		if m.st.mode != jDone {
+			return fmt.Errorf("openai: json_object mask: end of generation before the object closed")
+		}
 		return nil
 	}
-	for _, c := range m.v.pieces[id] {
-		m.st.step(c)
+	s := m.st
+	if !m.v.usable[id] {
+		return fmt.Errorf("openai: json_object mask: token %d is not allowed here", tok)
 	}
+	for _, c := range m.v.pieces[id] {
+		if !s.step(c) {
+			return fmt.Errorf("openai: json_object mask: token %d %q is not allowed here", tok, m.v.pieces[id])
+		}
+	}
+	m.st = s
 	return nil
 }

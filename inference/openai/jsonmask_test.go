@@ -45,7 +45,7 @@ func TestJSONMaskVocabulary(t *testing.T) {
 	logits := make([]float32, len(v.pieces))
 	m.Apply(logits)
 	for id, l := range logits {
-		if l == 0 && (v.eog[id] || v.pieces[id][0] != '{') {
+		if l == 0 && (v.isEOG[id] || v.pieces[id][0] != '{') {
 			t.Fatalf("token %d %q allowed at the start", id, v.pieces[id])
 		}
 	}
@@ -60,8 +60,42 @@ func TestJSONMaskVocabulary(t *testing.T) {
 	clear(logits)
 	m.Apply(logits)
 	for id, l := range logits {
-		if (l == 0) != v.eog[id] {
+		if (l == 0) != v.isEOG[id] {
 			t.Fatalf("after the object: token %d %q allowed=%v", id, v.pieces[id], l == 0)
+		}
+	}
+}
+
+// The cached, first-byte-filtered masks equal a plain walk of every token.
+func TestJSONMaskEqualsWalk(t *testing.T) {
+	e := newEngine(t)
+	v := newJSONVocab(e.Tokenizer())
+	for _, prefix := range []string{"", `{`, `{"a`, `{"a":`, `{"a":"x`, `{"a":"\`, `{"a":"\u00`, `{"a":-`, `{"a":1`, `{"a":1.5e`, `{"a":[`, `{"a":[tr`, `{"a":{}`, `{"a":{"b":[1,{"c":null}]}}`} {
+		st := jsonState{mode: jTop}
+		for _, c := range []byte(prefix) {
+			if !st.step(c) {
+				t.Fatalf("prefix %q rejected", prefix)
+			}
+		}
+		bits := v.mask(st)
+		for id := range v.pieces {
+			want := false
+			switch {
+			case v.isEOG[id]:
+				want = st.mode == jDone
+			case v.usable[id]:
+				s := st
+				want = true
+				for _, c := range v.pieces[id] {
+					if !s.step(c) {
+						want = false
+						break
+					}
+				}
+			}
+			if got := bits[id>>6]&(1<<(id&63)) != 0; got != want {
+				t.Errorf("prefix %q: token %d %q allowed %v, walk says %v", prefix, id, v.pieces[id], got, want)
+			}
 		}
 	}
 }

@@ -46,6 +46,21 @@ func BenchmarkJSONMaskApply(b *testing.B) {
 				m.Apply(logits)
 			}
 		})
+		// A state's first step: the mask is computed.
+		b.Run(c.name+"-cold", func(b *testing.B) {
+			m := newJSONMask(v)
+			for _, ch := range []byte(c.prefix) {
+				m.st.step(ch)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				v.mu.Lock()
+				clear(v.masks)
+				v.mu.Unlock()
+				clear(logits)
+				m.Apply(logits)
+			}
+		})
 	}
 }
 
