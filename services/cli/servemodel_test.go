@@ -77,7 +77,7 @@ func TestServeModel(t *testing.T) {
 		t.Errorf("GET /v1/models = %d %s", code, body)
 	}
 	if sm.Template() != "chatml" {
-		t.Errorf("template %q for a vocabulary without markers, want the chatml fallback", sm.Template())
+		t.Errorf("template %q; the tiny vocabulary has <|im_start|>: want chatml", sm.Template())
 	}
 	resp, err := http.Post(base+"/v1/chat/completions", "application/json", strings.NewReader(
 		`{"model":"tiny-llama-q8_0","max_tokens":4,"temperature":0,"messages":[{"role":"user","content":"hi"}]}`))
