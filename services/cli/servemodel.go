@@ -135,10 +135,29 @@ func (logsiftTemplate) Name() string { return "logsift" }
 func (t logsiftTemplate) Encode(_ *tokenizer.Tokenizer, msgs []chat.Message) ([]int32, error) {
 	for i := len(msgs) - 1; i >= 0; i-- {
 		if msgs[i].Role == chat.RoleUser {
-			return t.codec.Prompt(msgs[i].Content), nil
+			return t.codec.Prompt(unfence(msgs[i].Content)), nil
 		}
 	}
 	return nil, errors.New("chat: the logsift template needs a user message (the log line)")
+}
+
+// unfence returns the line inside a fence of three or more backticks, the
+// form classifier/remote sends a line in (its fence is longer than any run
+// of backticks in the line, so the closing fence is the last line);
+// anything else is returned as it is.
+func unfence(s string) string {
+	n := 0
+	for n < len(s) && s[n] == '`' {
+		n++
+	}
+	if n < 3 || len(s) < 2*n+2 || s[n] != '\n' {
+		return s
+	}
+	f := s[:n]
+	if !strings.HasSuffix(s, "\n"+f) {
+		return s
+	}
+	return s[n+1 : len(s)-n-1]
 }
 
 // chooseTemplate resolves --chat-template for a vocabulary; detected says

@@ -142,6 +142,23 @@ func logsiftVocab(t *testing.T) *tokenizer.Tokenizer {
 	return tok
 }
 
+func TestUnfence(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		if got := unfence(in); got != want {
+			t.Errorf("unfence(%q) = %q, want %q", in, got, want)
+		}
+	}
+	f("```\nline\n```", "line")
+	f("````\na ``` b\n````", "a ``` b")
+	f("```\n\n```", "")
+	f("```\nline\n``", "```\nline\n``")
+	f("``\nline\n``", "``\nline\n``")
+	f("```line```", "```line```")
+	f("plain", "plain")
+	f("```\n```", "```\n```")
+}
+
 func TestLogsiftTemplate(t *testing.T) {
 	tok := logsiftVocab(t)
 	tmpl, detected, err := chooseTemplate("auto", tok)
@@ -160,6 +177,11 @@ func TestLogsiftTemplate(t *testing.T) {
 	}
 	if want := codec.Prompt(line); !slices.Equal(got, want) {
 		t.Errorf("prompt %v, want codec.Prompt(last user message) %v", got, want)
+	}
+	// A line fenced as classifier/remote sends it gets the same prompt.
+	fenced, err := tmpl.Encode(tok, []chat.Message{{Role: "user", Content: "````\n" + line + "\n````"}})
+	if err != nil || !slices.Equal(fenced, codec.Prompt(line)) {
+		t.Errorf("fenced line: %v %v", fenced, err)
 	}
 	if _, err := tmpl.Encode(tok, []chat.Message{{Role: "system", Content: "x"}}); err == nil {
 		t.Error("no user message accepted")
