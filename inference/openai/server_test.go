@@ -576,3 +576,35 @@ func clean(s string) string {
 	json.Unmarshal(b, &out)
 	return out
 }
+
+// A streamed schema request with logprobs turns jump-forward off, so every
+// streamed token has its entry and the entries spell the content.
+func TestStreamSchemaLogprobs(t *testing.T) {
+	f := newFixture(t, nil)
+	body := map[string]any{"model": testModel, "temperature": 0, "stream": true, "logprobs": true, "top_logprobs": 2,
+		"messages":        []map[string]any{{"role": "user", "content": "disk full"}},
+		"response_format": map[string]any{"type": "json_schema", "json_schema": map[string]any{"name": "c", "schema": json.RawMessage(constrain.DefaultSchema)}}}
+	var content, spelled string
+	entries := 0
+	for _, c := range chunks(t, f.events(t, context.Background(), "/v1/chat/completions", body)) {
+		if s, ok := dig(c, "choices", 0, "delta", "content").(string); ok {
+			content += s
+		}
+		lp, _ := dig(c, "choices", 0, "logprobs", "content").([]any)
+		for _, e := range lp {
+			entries++
+			if n := len(dig(e, "top_logprobs").([]any)); n != 2 {
+				t.Errorf("entry with %d alternatives, want 2", n)
+			}
+			for _, b := range dig(e, "bytes").([]any) {
+				spelled += string([]byte{byte(b.(float64))})
+			}
+		}
+	}
+	if err := validate(validator(t, constrain.DefaultSchema), content); err != nil {
+		t.Errorf("%q: %v", content, err)
+	}
+	if entries == 0 || clean(spelled) != content {
+		t.Errorf("%d logprob entries spell %q, content %q", entries, spelled, content)
+	}
+}
