@@ -308,10 +308,41 @@ func (x *Index) Next(s State, tok int32) (State, bool) {
 }
 
 // Cache keeps indexes by (schema, options, vocabulary) so that requests with
-// the same schema share masks.
+// the same schema share masks. It holds at most CacheSize indexes: a server
+// whose clients send a new schema with every request must not grow without
+// bound. Past the limit the least recently used index is dropped (requests
+// still running on it keep their reference).
 type Cache struct {
-	mu sync.Mutex
-	m  map[[2][32]byte]*Index
+	mu    sync.Mutex
+	m     map[[2][32]byte]*cacheEntry
+	clock uint64
+}
+
+type cacheEntry struct {
+	x    *Index
+	used uint64
+}
+
+// CacheSize bounds a Cache.
+const CacheSize = 256
+
+func (c *Cache) get(key [2][32]byte) (*Index, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok {
+		return nil, false
+	}
+	c.clock++
+	e.used = c.clock
+	return e.x, true
+}
+
+// Len reports the number of cached indexes.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
 }
 
 // Index returns the cached index for schema and vocabulary, compiling it on
@@ -329,25 +360,35 @@ func (c *Cache) Index(schema []byte, opts Options, v Vocab) (*Index, error) {
 	var key [2][32]byte
 	copy(key[0][:], h.Sum(nil))
 	key[1] = v.hash
-	c.mu.Lock()
-	x, ok := c.m[key]
-	c.mu.Unlock()
-	if ok {
+	if x, ok := c.get(key); ok {
 		return x, nil
 	}
 	a, err := Compile(schema, opts)
 	if err != nil {
 		return nil, err
 	}
-	x = NewIndex(a, v)
+	x := NewIndex(a, v)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
-		c.m = map[[2][32]byte]*Index{}
+		c.m = map[[2][32]byte]*cacheEntry{}
 	}
+	c.clock++
 	if old, ok := c.m[key]; ok {
-		return old, nil
+		old.used = c.clock
+		return old.x, nil
 	}
-	c.m[key] = x
+	if len(c.m) >= CacheSize {
+		// A linear scan: eviction is rare and the map is small.
+		var oldest [2][32]byte
+		least := ^uint64(0)
+		for k, e := range c.m {
+			if e.used < least {
+				oldest, least = k, e.used
+			}
+		}
+		delete(c.m, oldest)
+	}
+	c.m[key] = &cacheEntry{x: x, used: c.clock}
 	return x, nil
 }

@@ -298,3 +298,31 @@ func TestConcurrentIndex(t *testing.T) {
 		}
 	}
 }
+
+// The cache holds at most CacheSize indexes and drops the least recently
+// used: a server whose clients send a new schema per request stays bounded,
+// and a schema in steady use stays cached.
+func TestCacheBounded(t *testing.T) {
+	var c Cache
+	v := VocabFromTokenizer(loadVocab(t, "ggml-vocab-llama-spm.gguf"))
+	schema := func(i int) []byte { return fmt.Appendf(nil, `{"type":"string","enum":["v%d"]}`, i) }
+	hot, err := c.Index(schema(-1), Options{}, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := c.Index(schema(0), Options{}, v)
+	for i := 1; i < CacheSize+50; i++ {
+		if _, err := c.Index(schema(i), Options{}, v); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := c.Index(schema(-1), Options{}, v); again != hot {
+			t.Fatalf("after %d schemas the one in steady use was dropped", i)
+		}
+	}
+	if n := c.Len(); n != CacheSize {
+		t.Errorf("cache holds %d indexes, want %d", n, CacheSize)
+	}
+	if x, _ := c.Index(schema(0), Options{}, v); x == first {
+		t.Error("the least recently used index is still cached")
+	}
+}
