@@ -350,7 +350,7 @@ async function main() {
     step({ step: 'done', rows: (await rows(page)).length,
       severities: counts(range(0, total), 'severity'), categories: counts(range(0, total), 'category') });
     const labels = Object.fromEntries([...oracle.events].map(([s, e]) => [s, {
-      service: e.service, severity: e.severity, category: e.category, component: e.component || '' }]));
+      service: e.service, severity: e.severity, category: e.category, component: e.component || '', model: e.model }]));
     console.log(JSON.stringify({ ok: true, labels }));
   } finally {
     oracle.close();

@@ -22,7 +22,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logsift/logsift/inference/models"
 	"github.com/logsift/logsift/platform/pg"
 	"github.com/logsift/logsift/schemas"
 )
@@ -64,6 +63,7 @@ type label struct {
 	Severity  string `json:"severity"`
 	Category  string `json:"category"`
 	Component string `json:"component"`
+	Model     string `json:"model"`
 }
 
 // TestDashboardInChromium runs the product as a user does: it builds the
@@ -241,7 +241,7 @@ func checkServesPage(t *testing.T, base string) {
 var seqRE = regexp.MustCompile(`seq=(\d+)`)
 
 // checkStored checks that PostgreSQL holds every posted line exactly once,
-// labelled by the embedded model with valid labels, the same ones the SSE
+// labelled by one named model with valid labels, the same ones the SSE
 // stream carried.
 func checkStored(ctx context.Context, t *testing.T, dbURL string, want map[string]label) {
 	t.Helper()
@@ -277,10 +277,11 @@ func checkStored(ctx context.Context, t *testing.T, dbURL string, want map[strin
 	}
 	defer rows.Close()
 	seen := map[string]int{}
+	models := map[string]int{} // rows by the model that labelled them
 	for rows.Next() {
-		var msg, model string
+		var msg string
 		var got label
-		if err := rows.Scan(&msg, &got.Service, &got.Severity, &got.Category, &got.Component, &model); err != nil {
+		if err := rows.Scan(&msg, &got.Service, &got.Severity, &got.Category, &got.Component, &got.Model); err != nil {
 			t.Fatal(err)
 		}
 		m := seqRE.FindStringSubmatch(msg)
@@ -290,9 +291,7 @@ func checkStored(ctx context.Context, t *testing.T, dbURL string, want map[strin
 		}
 		seq := strconv.Itoa(mustAtoi(t, m[1]))
 		seen[seq]++
-		if model != models.TargetID {
-			t.Errorf("line %s: model %q, want the embedded %q", seq, model, models.TargetID)
-		}
+		models[got.Model]++
 		if schemas.SeverityRank(got.Severity) < 0 || !schemas.IsCategory(got.Category) {
 			t.Errorf("line %s: labels outside the taxonomy: %+v", seq, got)
 		}
@@ -305,6 +304,11 @@ func checkStored(ctx context.Context, t *testing.T, dbURL string, want map[strin
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
+	// dev ran one model (the embedded default), and says which.
+	if _, ok := models[""]; ok || len(models) != 1 {
+		t.Errorf("rows by model: %v, want all by one named model", models)
+	}
+	t.Logf("PostgreSQL: %d rows, by model %v", n, models)
 	for seq := range want {
 		if seen[seq] != 1 {
 			t.Errorf("line %s stored %d times, want once", seq, seen[seq])
