@@ -378,7 +378,7 @@ func (e *Engine) Stream(ctx context.Context, r Request, fn func(Token)) (Result,
 	events := r.MaxTokens + 1
 	if x != nil {
 		matcher = constrain.NewMatcher(x, e.tok, !r.NoJumpForward)
-		gram = newGrammar(matcher, x, !r.NoJumpForward)
+		gram = newGrammar(matcher, x, e.tok, !r.NoJumpForward)
 		mask = gram
 		// Every sampled token adds at least one byte, so at most MaxBytes
 		// samples, each with at most a token and a jump event, and the

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/logsift/logsift/inference/constrain"
+	"github.com/logsift/logsift/inference/tokenizer"
 )
 
 // grammar is a request's constrain.Matcher seen by the scheduler: the
@@ -14,13 +15,18 @@ import (
 type grammar struct {
 	m      *constrain.Matcher
 	x      *constrain.Index
+	tok    *tokenizer.Tokenizer
 	jump   bool
 	st     constrain.State
-	states []constrain.State // states[i]: before output token i (EOS excluded)
+	toks   []int32           // output tokens (EOS excluded)
+	states []constrain.State // states[i]: before toks[i]
+	// tailFrom mirrors the Matcher's: the output length after the last
+	// jump-forward (JumpTokens re-encodes from one token before it).
+	tailFrom int
 }
 
-func newGrammar(m *constrain.Matcher, x *constrain.Index, jump bool) *grammar {
-	return &grammar{m: m, x: x, jump: jump, st: x.Start()}
+func newGrammar(m *constrain.Matcher, x *constrain.Index, tok *tokenizer.Tokenizer, jump bool) *grammar {
+	return &grammar{m: m, x: x, tok: tok, jump: jump, st: x.Start()}
 }
 
 // Apply implements sample.Mask.
@@ -42,6 +48,7 @@ func (g *grammar) push(tok int32) {
 	if !ok {
 		panic("BUG: engine: the matcher accepted a token its index does not")
 	}
+	g.toks = append(g.toks, tok)
 	g.states = append(g.states, g.st)
 	g.st = ns
 }
@@ -51,10 +58,13 @@ func (g *grammar) Advance() (keep int, forced []int32, done bool) {
 	keep, forced, done = g.m.Advance()
 	if keep < len(g.states) {
 		g.st = g.states[keep]
-		g.states = g.states[:keep]
+		g.toks, g.states = g.toks[:keep], g.states[:keep]
 	}
 	for _, t := range forced {
 		g.push(t)
+	}
+	if len(forced) > 0 {
+		g.tailFrom = len(g.toks)
 	}
 	return keep, forced, done
 }
@@ -74,14 +84,49 @@ func (g *grammar) Allow(draft []int32) (int, bool) {
 			return i, false
 		}
 		st = ns
-		if g.x.Done(st) {
-			return i + 1, false
-		}
-		if _, f := g.x.Forced(st); f && g.jump {
-			return i + 1, false
+	}
+	if g.x.Done(st) {
+		return len(draft), false
+	}
+	_, forced := g.x.Forced(st)
+	return len(draft), !(forced && g.jump)
+}
+
+// Forced implements speculate.Grammar: the first round of what the
+// Matcher's Advance would append once the draft is accepted (the same
+// JumpTokens over the same tail), nil where that jump would re-tokenise
+// drafted tokens.
+func (g *grammar) Forced(draft []int32) []int32 {
+	if !g.jump {
+		return nil
+	}
+	toks := append(g.toks[:len(g.toks):len(g.toks)], draft...)
+	states := g.states
+	st := g.st
+	for _, t := range draft {
+		states = append(states[:len(states):len(states)], st)
+		var ok bool
+		if st, ok = g.x.Next(st, t); !ok || g.x.IsEOS(t) {
+			return nil
 		}
 	}
-	return len(draft), true
+	if g.x.Done(st) {
+		return nil
+	}
+	f, ok := g.x.Forced(st)
+	if !ok {
+		return nil
+	}
+	from := max(g.tailFrom-1, 0)
+	tailStart := st
+	if from < len(states) {
+		tailStart = states[from]
+	}
+	keep, ids, _ := constrain.JumpTokens(g.tok, g.x, toks[from:], tailStart, f)
+	if from+keep != len(toks) {
+		return nil
+	}
+	return ids
 }
 
 // Mask implements speculate.Grammar.

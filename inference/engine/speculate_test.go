@@ -208,7 +208,9 @@ func TestSpeculateExactMatrix(t *testing.T) {
 }
 
 // TestSpeculateSelfDraft: the target as its own draft model is always
-// right (greedy), with and without a schema, and "auto" picks it.
+// right (greedy), with and without a schema, and "auto" picks it; with the
+// schema, drafts run through the tokens jump-forward forces, so an object
+// takes under half the forward passes.
 func TestSpeculateSelfDraft(t *testing.T) {
 	m := loadModel(t, "tiny-llama-f32")
 	self := loadModel(t, "tiny-llama-f32") // a second instance: the engine owns each
@@ -221,10 +223,24 @@ func TestSpeculateSelfDraft(t *testing.T) {
 			engine.Request{Prompt: p, Schema: constrain.DefaultSchema})
 	}
 	res := runAll(t, e, reqs, 8)
+	plain := newEngine(t, m, engine.Config{})
+	want := runAll(t, plain, reqs, 8)
+	sameOutputs(t, res, want, 1e-4)
+	var fwd, plainFwd int
 	for i, r := range res {
 		if r.Drafted == 0 {
 			t.Fatalf("request %d drafted nothing", i)
 		}
+		if reqs[i].Schema != nil {
+			fwd += r.Forwards
+			plainFwd += want[i].Forwards
+		}
+	}
+	// Drafts run through the forced keys: one forward pass verifies
+	// several values of an object.
+	t.Logf("schema requests: %d forward passes, %d without drafts", fwd, plainFwd)
+	if 2*fwd > plainFwd {
+		t.Fatalf("schema requests took %d forward passes, %d without drafts", fwd, plainFwd)
 	}
 	st := e.Stats()
 	t.Logf("acceptance %.4f (%d of %d), %.2f tokens per target forward", st.AcceptanceRate, st.AcceptedTokens, st.DraftedTokens, st.TokensPerTargetForward)

@@ -41,6 +41,7 @@ type serveResult struct {
 	Requests        int     `json:"requests"`
 	GeneratedTokens int64   `json:"generated_tokens"`
 	WallS           float64 `json:"wall_s"`
+	CPUS            float64 `json:"cpu_s"` // CPU time of the process over the timed requests
 	TokensPerS      float64 `json:"tokens_per_s"`
 	// Generated tokens per CPU-second of the process: steadier than
 	// tokens_per_s on a shared machine.
@@ -220,7 +221,7 @@ func runServeBench(ctx context.Context, o serveOptions, stdout io.Writer) error 
 	res := serveResult{
 		Model: o.model, Threads: m.Threads(), Concurrency: o.concurrency, PromptTokens: o.promptTokens,
 		GenTokens: o.genTokens, SharedPrefix: o.sharedPrefix, Requests: o.requests,
-		GeneratedTokens: after.GeneratedTokens - before.GeneratedTokens, WallS: wall,
+		GeneratedTokens: after.GeneratedTokens - before.GeneratedTokens, WallS: wall, CPUS: cpu,
 		PrefixHitTokens: after.PrefixHitTokens - before.PrefixHitTokens,
 		PrefillTokens:   after.PrefillTokens - before.PrefillTokens,
 		Preemptions:     after.Preemptions - before.Preemptions, Steps: after.Steps - before.Steps,

@@ -52,10 +52,16 @@
 // With a Constraint, drafts are cut where they leave the schema (when the
 // Constraint is a speculate.Grammar), the Sampler's mask makes the
 // verification use the masked target distribution, and the Constraint is
-// advanced after every verified token exactly as in plain decoding; a
-// jump-forward ends the verification there (the draft did not know the
-// forced tokens), and the forced tokens are computed at the next step
-// without verification, a draft following them in the same batch.
+// advanced after every verified token exactly as in plain decoding. Where
+// the schema forces bytes, the draft carries the tokens jump-forward will
+// write (speculate.Grammar.Forced) and goes on guessing after them; those
+// positions need no logits and no verification: when the Constraint's
+// Advance returns exactly those tokens they are taken as forced output
+// (their keys and values computed in the right context), so one forward
+// pass can verify a whole object, values and the keys between them. A jump
+// the draft did not foresee (re-tokenisation, other tokens) ends the
+// verification there; its tokens are computed at the next step, as
+// without speculation.
 //
 // A Scheduler is driven by one goroutine (the engine's loop): Add, Step and
 // Drop are not safe for concurrent use; Stats is.

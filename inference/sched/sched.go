@@ -101,9 +101,9 @@ type Seq struct {
 	Drafted    int // draft tokens verified
 	Accepted   int // of those, accepted
 
-	draft    []int32 // drafted tokens in the current step's batch
-	draftRow int     // logits row of draft[0]
-	job      speculate.Job
+	draft     []int32 // drafted tokens in the current step's batch
+	draftRows []int   // logits row of each draft position, -1 where none is needed
+	job       speculate.Job
 
 	kv       int // kvcache sequence, -1 when not admitted
 	admitted uint64
@@ -386,6 +386,10 @@ func (s *Scheduler) Step() (int, error) {
 	return n, nil
 }
 
+// forcedRoom is the room a draft has for forced tokens between its
+// guesses: a few keys of an object.
+const forcedRoom = 16
+
 // speculate drafts for the sequences of the batch whose chunk reaches the
 // end of their pending tokens (a decode, the last prompt chunk, a
 // jump-forward chunk) and appends the drafts to the batch, each position
@@ -402,7 +406,17 @@ func (s *Scheduler) speculate(budget int) {
 			continue
 		}
 		// k drafts yield up to k+1 tokens; more than MaxTokens are wasted.
-		limit := min(budget, q.MaxTokens-len(q.Out)-1, q.Speculate.Len())
+		// The drafter guesses at most State.Len tokens; with a schema, the
+		// tokens it forces between them come on top (up to forcedRoom).
+		g, _ := q.Constraint.(speculate.Grammar)
+		k := q.Speculate.Len()
+		if k == 0 {
+			continue
+		}
+		if g != nil {
+			k += forcedRoom
+		}
+		limit := min(budget, q.MaxTokens-len(q.Out)-1, k)
 		for limit > 0 && s.kv.BlocksFor(q.kv, limit) > avail {
 			limit--
 		}
@@ -411,7 +425,6 @@ func (s *Scheduler) speculate(budget int) {
 		}
 		avail -= s.kv.BlocksFor(q.kv, limit)
 		budget -= limit
-		g, _ := q.Constraint.(speculate.Grammar)
 		q.job = speculate.Job{State: q.Speculate, Ctx: q.pending, Limit: limit, Grammar: g,
 			Draft: q.job.Draft, Q: q.job.Q}
 		s.drafts = append(s.drafts, q)
@@ -432,11 +445,19 @@ func (s *Scheduler) speculate(budget int) {
 		if err := s.kv.Append(q.kv, d); err != nil {
 			panic(fmt.Sprintf("BUG: sched: append after the block check: %v", err))
 		}
-		q.draftRow = s.rows
+		q.draftRows = q.draftRows[:0]
 		for i, t := range d {
-			s.batch.Add(t, from+i, q.kv, true)
+			// A position's logits verify the next token: none are needed
+			// before a forced one (checked against the jump-forward).
+			logits := i+1 == len(d) || !(i+1 < len(q.job.Forced) && q.job.Forced[i+1])
+			r := -1
+			if logits {
+				r = s.rows
+				s.rows++
+			}
+			q.draftRows = append(q.draftRows, r)
+			s.batch.Add(t, from+i, q.kv, logits)
 		}
-		s.rows += len(d)
 		q.draft = append(q.draft[:0], d...)
 		q.inBatch += len(d)
 	}
@@ -445,23 +466,24 @@ func (s *Scheduler) speculate(budget int) {
 // verify takes q's rows in order with its Sampler's Verify while the
 // draft is accepted, then keeps the computed positions of the accepted
 // prefix and rolls the rest back. A Constraint is advanced after every
-// token as in plain decoding; a jump-forward ends the verification (the
-// draft was made without the forced tokens).
+// token as in plain decoding; where it jumps forward, the verification
+// goes on if the draft holds exactly the forced tokens (their keys and
+// values are already computed, in the right context) and ends otherwise.
 func (s *Scheduler) verify(q *Seq, logits []float32) {
 	k := len(q.draft)
 	base := len(q.pending) // q's chunk ended here; draft[i] is at base+i
 	q.inBatch = 0
-	accepted := 0
+	guessed := q.job.Guesses()
+	accepted := 0 // guesses accepted
+	kept := 0     // draft positions whose token is now output
 	reason := ""
 	jumped, keep, forced, done := false, 0, []int32(nil), false
 	s.mu.Lock()
 	s.stats.SamplingSteps++
 	s.mu.Unlock()
-	for i := 0; i <= k; i++ {
-		r := q.row // the row after q's last token, then the draft's rows
-		if i > 0 {
-			r = q.draftRow + i - 1
-		}
+	r := q.row // the row that predicts draft[i]
+	i := 0
+	for {
 		row := logits[r*s.cfg.Vocab : (r+1)*s.cfg.Vocab]
 		var c sample.Choice
 		var hit bool
@@ -477,7 +499,7 @@ func (s *Scheduler) verify(q *Seq, logits []float32) {
 		}
 		if err != nil {
 			q.row, q.draft = -1, q.draft[:0]
-			s.countDraft(q, k, accepted)
+			s.countDraft(q, guessed, accepted)
 			s.remove(q)
 			s.finish(q, "", err)
 			return
@@ -492,6 +514,7 @@ func (s *Scheduler) verify(q *Seq, logits []float32) {
 		}
 		if hit {
 			accepted++
+			kept++
 		}
 		if reason = s.stopReason(q, c.Token); reason != "" {
 			break
@@ -499,8 +522,16 @@ func (s *Scheduler) verify(q *Seq, logits []float32) {
 		if q.Constraint != nil {
 			keep, forced, done = q.Constraint.Advance()
 			if keep != len(q.Out) || len(forced) > 0 {
-				jumped = true
-				break
+				n := len(forced)
+				if !hit || keep != len(q.Out) || i+1+n > k || !slices.Equal(q.draft[i+1:i+1+n], forced) ||
+					len(q.Out)+n > q.MaxTokens || q.draftRows[i+n] < 0 {
+					jumped = true
+					break
+				}
+				// The draft holds the jump: its positions are computed.
+				s.jump(q, keep, forced, false)
+				kept += n
+				i += n
 			}
 			if done {
 				reason = FinishComplete
@@ -510,18 +541,26 @@ func (s *Scheduler) verify(q *Seq, logits []float32) {
 		if !hit {
 			break
 		}
+		if q.draftRows[i] < 0 {
+			// The draft expected forced tokens the Constraint did not
+			// force: the last token's position is computed again.
+			kept--
+			break
+		}
+		r = q.draftRows[i]
+		i++
 	}
 	q.row, q.draft = -1, q.draft[:0]
-	s.countDraft(q, k, accepted)
+	s.countDraft(q, guessed, accepted)
 	if reason != "" {
 		s.remove(q)
 		s.finish(q, reason, nil)
 		return
 	}
-	// The chunk and the accepted drafts hold keys and values; the rejected
-	// positions go. The last output token, unless an accepted draft, is
+	// The chunk and the kept draft positions hold keys and values; the
+	// rejected ones go. The last output token, unless a kept draft, is
 	// pending.
-	n := base + accepted
+	n := base + kept
 	s.kv.Truncate(q.kv, n)
 	s.kv.SetComputed(q.kv, n)
 	if jumped && s.jump(q, keep, forced, done) {

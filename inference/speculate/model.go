@@ -160,9 +160,15 @@ func (s *ModelSeq) choose(j *Job, logits []float32) bool {
 	}
 	tok := int32(best)
 	if s.temp > 0 {
+		for len(j.Q) < len(j.Draft) {
+			j.Q = append(j.Q, nil) // forced tokens
+		}
 		i := len(j.Q)
-		if i == len(s.q) {
-			s.q = append(s.q, make([]float32, len(logits)))
+		for len(s.q) <= i {
+			s.q = append(s.q, nil)
+		}
+		if s.q[i] == nil {
+			s.q[i] = make([]float32, len(logits))
 		}
 		q := s.q[i]
 		if s.smp.Distribution(logits, q) != nil {
@@ -190,10 +196,13 @@ func (s *ModelSeq) choose(j *Job, logits []float32) bool {
 // sequence whose draft goes on.
 func (d *DraftModel) draft(jobs []*Job) error {
 	type run struct {
-		j    *Job
-		s    *ModelSeq
-		want int
-		row  int
+		j       *Job
+		s       *ModelSeq
+		want    int // guesses
+		lim     int // positions
+		row     int
+		fed     int // draft tokens in the draft model's KV
+		guesses int
 	}
 	eog := d.m.Tokenizer().IsEOG
 	d.batch.Reset()
@@ -201,12 +210,12 @@ func (d *DraftModel) draft(jobs []*Job) error {
 	rows := 0
 	for _, j := range jobs {
 		s := j.State.d.(*ModelSeq)
-		want := min(j.State.Len(), j.Limit)
-		if want <= 0 || len(j.Ctx) == 0 {
+		want := j.State.Len()
+		if min(want, j.Limit) <= 0 || len(j.Ctx) == 0 {
 			continue
 		}
 		if s.sync(j.Ctx, d.m.MaxBatch()-d.batch.Len()) {
-			runs = append(runs, &run{j: j, s: s, want: want, row: rows})
+			runs = append(runs, &run{j: j, s: s, want: want, lim: j.Limit, row: rows})
 			rows++
 		}
 	}
@@ -231,31 +240,37 @@ func (d *DraftModel) draft(jobs []*Job) error {
 		d.batch.Reset()
 		live := runs[:0]
 		for _, r := range runs {
-			if !r.s.choose(r.j, logits[r.row*d.vocab:(r.row+1)*d.vocab]) {
+			j := r.j
+			if !r.s.choose(j, logits[r.row*d.vocab:(r.row+1)*d.vocab]) {
 				continue
 			}
-			last := r.j.Draft[len(r.j.Draft)-1]
-			more := !eog(last)
-			if r.j.Grammar != nil {
-				n, m := r.j.Grammar.Allow(r.j.Draft)
-				if n < len(r.j.Draft) {
-					r.j.Draft = r.j.Draft[:n]
-					r.j.Q = r.j.Q[:min(len(r.j.Q), n)]
-					more = false
+			more := !eog(j.Draft[len(j.Draft)-1])
+			if j.Grammar != nil {
+				n, m := j.Grammar.Allow(j.Draft)
+				if n < len(j.Draft) {
+					j.Draft = j.Draft[:n]
+					j.Q = j.Q[:min(len(j.Q), n)]
+					continue
 				}
-				more = more && m
+				// Where the schema forces what follows, the forced tokens
+				// join the draft and the guessing goes on after them.
+				more = more && (m || j.fill(r.lim))
 			}
-			if !more || len(r.j.Draft) >= r.want {
+			if r.guesses++; !more || r.guesses >= r.want || len(j.Draft) >= r.lim {
 				continue
 			}
-			// The drafted token goes in to draft the next; a full pool ends
-			// the draft here.
+			// The new tokens go in to draft the next; a full pool ends the
+			// draft here.
+			feed := j.Draft[r.fed:]
 			pos := d.kv.Len(r.s.kv)
-			if err := d.kv.Append(r.s.kv, []int32{last}); err != nil {
+			if err := d.kv.Append(r.s.kv, feed); err != nil {
 				continue
 			}
-			r.row = d.batch.Len()
-			d.batch.Add(last, pos, r.s.kv, true)
+			for i, t := range feed {
+				d.batch.Add(t, pos+i, r.s.kv, i == len(feed)-1)
+			}
+			r.fed = len(j.Draft)
+			r.row = d.batch.NumLogits() - 1
 			live = append(live, r)
 		}
 		runs = live
