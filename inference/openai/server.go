@@ -72,8 +72,8 @@ type Config struct {
 	// MaxInFlight caps requests being generated at once (0 = 256); past it
 	// requests get 503 at once rather than queueing unboundedly.
 	MaxInFlight int
-	// Speculate is engine.Request.Speculate for every request (the engine
-	// applies it to greedy requests without a schema only).
+	// Speculate is engine.Request.Speculate for every request ("" = the
+	// engine's Config.Speculate); the output does not depend on it.
 	Speculate string
 	// Fingerprint is the system_fingerprint of responses (default: "logsift").
 	Fingerprint string
@@ -107,9 +107,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("openai: max body %d and max in flight %d must not be negative", cfg.MaxBodyBytes, cfg.MaxInFlight)
 	}
 	switch cfg.Speculate {
-	case "", engine.SpeculateOff, engine.SpeculateLookup:
+	case "", engine.SpeculateOff, engine.SpeculateLookup, engine.SpeculateDraft, engine.SpeculateAuto:
 	default:
-		return nil, fmt.Errorf("openai: speculate %q: want %q or %q", cfg.Speculate, engine.SpeculateOff, engine.SpeculateLookup)
+		return nil, fmt.Errorf("openai: speculate %q: want %q, %q, %q or %q", cfg.Speculate,
+			engine.SpeculateOff, engine.SpeculateLookup, engine.SpeculateDraft, engine.SpeculateAuto)
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 4 << 20

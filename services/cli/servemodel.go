@@ -48,7 +48,7 @@ func runServeModel(ctx context.Context, args []string, s *stdio) int {
 		lf logFlags
 	)
 	fs.String(&c.Model, "model", "", "GGUF model to serve (required until the default model is embedded)")
-	fs.String(&c.DraftModel, "draft-model", "", "GGUF draft model for speculative decoding (not supported by the engine yet)")
+	fs.String(&c.DraftModel, "draft-model", "", "GGUF draft model (the target's vocabulary) for speculative decoding")
 	fs.String(&c.Addr, "addr", "127.0.0.1:8090", "listen address")
 	fs.String(&c.ChatTemplate, "chat-template", "auto", "chat prompt format: auto (from the vocabulary), chatml, llama3 or logsift (the classification model's)")
 	fs.Int(&c.Threads, "threads", 0, "threads of the forward pass (0 = one per CPU)")
@@ -56,7 +56,7 @@ func runServeModel(ctx context.Context, args []string, s *stdio) int {
 	fs.Bytes(&c.KVBudget, "kv-budget", 256<<20, "memory of the KV cache")
 	fs.Int(&c.MaxInFlight, "max-in-flight", 256, "requests generated at once; more get 503")
 	fs.Bytes(&c.MaxBody, "max-body", 4<<20, "largest request body")
-	fs.String(&c.Speculate, "speculate", "off", "speculative decoding of greedy requests without a schema: off or lookup (prompt lookup)")
+	fs.String(&c.Speculate, "speculate", "", "speculative decoding: off, lookup (prompt lookup), draft (--draft-model) or auto (draft with --draft-model, else lookup); default auto with --draft-model, else off")
 	lf.register(fs)
 	if code, done := parse(fs, args, s); done {
 		return code
@@ -94,8 +94,6 @@ func (c *serveModelConfig) validate() error {
 	switch {
 	case c.Model == "":
 		return bad("serve-model needs --model (or LOGSIFT_MODEL): this build has no embedded default model")
-	case c.DraftModel != "":
-		return bad("--draft-model: speculative decoding with a draft model is not supported by the engine yet (use --speculate lookup)")
 	case c.Threads < 0:
 		return bad("--threads %d must not be negative", c.Threads)
 	case c.MaxInFlight < 1:
@@ -111,12 +109,26 @@ func (c *serveModelConfig) validate() error {
 		return bad("--chat-template %q: want auto, chatml, llama3 or logsift", c.ChatTemplate)
 	}
 	switch c.Speculate {
-	case engine.SpeculateOff, engine.SpeculateLookup:
+	case "":
+		c.Speculate = engine.SpeculateOff
+		if c.DraftModel != "" {
+			c.Speculate = engine.SpeculateAuto
+		}
+	case engine.SpeculateOff, engine.SpeculateLookup, engine.SpeculateAuto:
+	case engine.SpeculateDraft:
+		if c.DraftModel == "" {
+			return bad("--speculate draft needs --draft-model")
+		}
 	default:
-		return bad("--speculate %q: want off or lookup", c.Speculate)
+		return bad("--speculate %q: want off, lookup, draft or auto", c.Speculate)
 	}
 	if _, err := os.Stat(c.Model); err != nil {
 		return bad("--model: %v", err)
+	}
+	if c.DraftModel != "" {
+		if _, err := os.Stat(c.DraftModel); err != nil {
+			return bad("--draft-model: %v", err)
+		}
 	}
 	if c.ModelID == "" {
 		c.ModelID = strings.TrimSuffix(filepath.Base(c.Model), ".gguf")
@@ -188,6 +200,7 @@ func chooseTemplate(name string, tok *tokenizer.Tokenizer) (t chat.Template, det
 // serveModel is a running serve-model: model, engine, HTTP server.
 type serveModel struct {
 	m      *model.Model
+	draft  *model.Model // nil without --draft-model
 	eng    *engine.Engine
 	api    *openai.Server
 	id     string
@@ -211,22 +224,38 @@ func startServeModel(c serveModelConfig, logger *slog.Logger) (*serveModel, erro
 	if !detected {
 		logger.Warn("the vocabulary has no chat markers; chat prompts use ChatML spelled as text", "model", c.Model)
 	}
-	eng, err := engine.New(m, engine.Config{KVBudget: c.KVBudget, ModelID: c.ModelID, Logger: logger})
-	if err != nil {
+	var draft *model.Model
+	if c.DraftModel != "" {
+		if draft, err = model.Load(c.DraftModel, model.Options{Threads: c.Threads, Logger: logger}); err != nil {
+			m.Close()
+			return nil, &app.ConfigError{Err: fmt.Errorf("--draft-model: %w", err)}
+		}
+	}
+	closeModels := func() {
 		m.Close()
+		if draft != nil {
+			draft.Close()
+		}
+	}
+	eng, err := engine.New(m, engine.Config{KVBudget: c.KVBudget, ModelID: c.ModelID, Draft: draft, Speculate: c.Speculate, Logger: logger})
+	if err != nil {
+		closeModels()
+		if draft != nil {
+			return nil, &app.ConfigError{Err: fmt.Errorf("--draft-model: %w", err)}
+		}
 		return nil, err
 	}
 	reg := metrics.NewRegistry()
 	obs := newServeMetrics(reg, eng)
 	api, err := openai.New(openai.Config{Engine: eng, ModelID: c.ModelID, Template: tmpl, MaxBodyBytes: c.MaxBody,
-		MaxInFlight: c.MaxInFlight, Speculate: c.Speculate, Observer: obs, Logger: logger})
+		MaxInFlight: c.MaxInFlight, Observer: obs, Logger: logger})
 	if err != nil {
 		eng.Close()
-		m.Close()
+		closeModels()
 		return nil, err
 	}
 	h := health.New()
-	sm := &serveModel{m: m, eng: eng, api: api, id: c.ModelID, health: h, done: make(chan error, 1), log: logger}
+	sm := &serveModel{m: m, draft: draft, eng: eng, api: api, id: c.ModelID, health: h, done: make(chan error, 1), log: logger}
 	// Readiness is the draining flag only: a probe generation would queue
 	// behind real requests under load and take the server out of rotation
 	// exactly when it is busiest; overload answers 503 per request instead.
@@ -237,7 +266,7 @@ func startServeModel(c serveModelConfig, logger *slog.Logger) (*serveModel, erro
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		eng.Close()
-		m.Close()
+		closeModels()
 		return nil, &app.ConfigError{Err: fmt.Errorf("--addr: %w", err)}
 	}
 	sm.ln = ln
@@ -269,6 +298,9 @@ func (sm *serveModel) Stop(ctx context.Context) error {
 	}
 	sm.eng.Close()
 	sm.m.Close()
+	if sm.draft != nil {
+		sm.draft.Close()
+	}
 	return err
 }
 
@@ -310,6 +342,8 @@ func newServeMetrics(reg prometheus.Registerer, eng *engine.Engine) *serveMetric
 		stat("preemptions_total", "Sequences preempted for lack of KV blocks.", true, func(s engine.Stats) float64 { return float64(s.Preemptions) }),
 		stat("prefix_hit_tokens_total", "Prompt tokens taken from the prefix cache.", true, func(s engine.Stats) float64 { return float64(s.PrefixHitTokens) }),
 		stat("forward_seconds_total", "Time spent in forward passes.", true, func(s engine.Stats) float64 { return s.ForwardTime.Seconds() }),
+		stat("drafted_tokens_total", "Speculative draft tokens verified.", true, func(s engine.Stats) float64 { return float64(s.DraftedTokens) }),
+		stat("accepted_tokens_total", "Speculative draft tokens accepted.", true, func(s engine.Stats) float64 { return float64(s.AcceptedTokens) }),
 	)
 	return m
 }

@@ -32,7 +32,8 @@ func TestServeModelUsage(t *testing.T) {
 	f("needs --model")
 	f("--model: stat /nonexistent.gguf", "--model", "/nonexistent.gguf")
 	f("--chat-template \"jinja\"", "--model", tinyModel, "--chat-template", "jinja")
-	f("--draft-model", "--model", tinyModel, "--draft-model", tinyModel)
+	f("--draft-model: stat /nonexistent.gguf", "--model", tinyModel, "--draft-model", "/nonexistent.gguf")
+	f("--speculate draft needs --draft-model", "--model", tinyModel, "--speculate", "draft")
 	f("--speculate \"wild\"", "--model", tinyModel, "--speculate", "wild")
 	f("--chat-template logsift: prompt: vocabulary has no", "--model", tinyModel, "--chat-template", "logsift", "--addr", "127.0.0.1:0")
 	code, out, _ := run("serve-model", "--help")
@@ -42,10 +43,14 @@ func TestServeModelUsage(t *testing.T) {
 }
 
 func TestServeModel(t *testing.T) {
-	c := serveModelConfig{Model: tinyModel, Addr: "127.0.0.1:0", ChatTemplate: "auto", Threads: 2, KVBudget: 8 << 20,
-		MaxInFlight: 8, MaxBody: 1 << 20, Speculate: "off"}
+	// The model drafts for itself: every draft is accepted.
+	c := serveModelConfig{Model: tinyModel, DraftModel: tinyModel, Addr: "127.0.0.1:0", ChatTemplate: "auto", Threads: 2, KVBudget: 8 << 20,
+		MaxInFlight: 8, MaxBody: 1 << 20}
 	if err := c.validate(); err != nil {
 		t.Fatal(err)
+	}
+	if c.Speculate != "auto" {
+		t.Errorf("speculate %q with a draft model, want auto", c.Speculate)
 	}
 	sm, err := startServeModel(c, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -80,7 +85,7 @@ func TestServeModel(t *testing.T) {
 		t.Errorf("template %q; the tiny vocabulary has <|im_start|>: want chatml", sm.Template())
 	}
 	resp, err := http.Post(base+"/v1/chat/completions", "application/json", strings.NewReader(
-		`{"model":"tiny-llama-q8_0","max_tokens":4,"temperature":0,"messages":[{"role":"user","content":"hi"}]}`))
+		`{"model":"tiny-llama-q8_0","max_tokens":12,"temperature":0,"messages":[{"role":"user","content":"hi"}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +114,9 @@ func TestServeModel(t *testing.T) {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
+	}
+	if strings.Contains(metrics, "logsift_engine_drafted_tokens_total 0\n") || !strings.Contains(metrics, "logsift_engine_drafted_tokens_total") {
+		t.Errorf("no drafted tokens with --draft-model")
 	}
 	stopped = true
 	if err := sm.Stop(context.Background()); err != nil {
