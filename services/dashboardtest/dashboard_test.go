@@ -161,6 +161,7 @@ func TestDashboardInChromium(t *testing.T) {
 	// which a SIGKILL of node would leave running.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 30 * time.Second
+	dieWithTest(cmd)
 	cmd.Env = append(childEnv(),
 		"DASHBOARD_URL="+dashboard, "DEV_GATEWAY_URL="+devGateway, "INGEST_URL="+ingest, "CONTROL_URL="+ctl.URL,
 		"SEVERITIES="+strings.Join(schemas.Severities, ","), "CATEGORIES="+strings.Join(schemas.CategoryNames(), ","),

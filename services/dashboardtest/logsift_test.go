@@ -142,6 +142,7 @@ func startProc(t *testing.T, name, bin string, args ...string) (*proc, error) {
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = childEnv()
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+	dieWithTest(p.cmd)
 	if err := p.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
