@@ -38,15 +38,16 @@ const LONG = 180000;
 // Line i's level, text and service. The service is the test's to choose
 // (and the service filter's subject); the labels are the model's.
 const KINDS = [
-  { level: 'INFO', svc: 'api', text: 'request GET /api/orders served in 12ms' },
-  { level: 'WARN', svc: 'payments', text: 'db pool at 90% of max connections' },
-  { level: 'ERROR', svc: 'node-3', text: 'disk /dev/sda1 write failed: I/O error' },
-  { level: 'INFO', svc: 'auth', text: 'login accepted for user alice from 10.0.0.7' },
-  { level: 'ERROR', svc: 'api', text: 'upstream timeout talking to 10.2.3.4:443' },
-  { level: 'CRIT', svc: 'payments', text: 'config missing key payments.endpoint' },
+  { level: 'INFO', svc: 'api', text: 'http: GET /api/orders 200 served in 12ms' },
+  { level: 'WARN', svc: 'payments', text: 'pgpool: connection pool at 90% of max_connections' },
+  { level: 'ERROR', svc: 'node-3', text: 'kernel: EXT4-fs error (device sda1): write failed: I/O error' },
+  { level: 'INFO', svc: 'auth', text: 'sshd[2211]: Accepted publickey for alice from 10.0.0.7' },
+  { level: 'ERROR', svc: 'api', text: 'envoy: upstream connect timeout to 10.2.3.4:443' },
+  { level: 'CRIT', svc: 'payments', text: 'config: missing required key payments.endpoint, refusing to start' },
 ];
 const kind = (i) => KINDS[i % KINDS.length];
-const message = (i) => `${kind(i).level} seq=${String(i).padStart(6, '0')} ${kind(i).text}`;
+// The seq goes last, where it least disturbs what the model reads.
+const message = (i) => `${kind(i).level} ${kind(i).text} seq=${String(i).padStart(6, '0')}`;
 const range = (lo, hi) => Array.from({ length: hi - lo }, (_, k) => lo + k);
 const seqOf = (text) => { const m = /seq=(\d+)/.exec(text || ''); return m ? Number(m[1]) : -1; };
 
