@@ -54,6 +54,10 @@ type Config struct {
 	Speculate string
 	// NoJumpForward turns off jump-forward over bytes the schema forces.
 	NoJumpForward bool
+	// FreeComponent lets the model write any component. By default, with
+	// the default schema, the component is constrained to the name-like
+	// pieces of the line (see copy.go).
+	FreeComponent bool
 	Cache         CacheConfig
 	// Registerer receives the cache and request metrics (nil = none).
 	Registerer prometheus.Registerer
@@ -67,6 +71,7 @@ type Labeler struct {
 	schema    []byte
 	validator *schemas.Schema
 	custom    bool
+	copyComp  bool
 	format    Format
 	speculate string
 	noJump    bool
@@ -123,7 +128,7 @@ func New(cfg Config) (*Labeler, error) {
 		return prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub, Name: name, Help: help})
 	}
 	l := &Labeler{
-		eng: cfg.Engine, name: cfg.Name, schema: cfg.Schema, validator: validator, custom: custom,
+		eng: cfg.Engine, name: cfg.Name, schema: cfg.Schema, validator: validator, custom: custom, copyComp: !custom && !cfg.FreeComponent,
 		format: cfg.Format, speculate: cfg.Speculate, noJump: cfg.NoJumpForward, log: log,
 		requests: counter("model_requests_total", "Templates sent to the model (cache misses, deduplicated per batch)."),
 		forwards: counter("model_forwards_total", "Engine forward passes that computed tokens of the labeler's requests."),
@@ -273,8 +278,12 @@ func (l *Labeler) one(ctx context.Context, template string) (c schemas.Classific
 		return c, fmt.Errorf("prompt of %d tokens leaves no room for an answer in the model's context of %d", n, ctx), false
 	}
 	l.requests.Inc()
+	schema := l.schema
+	if l.copyComp {
+		schema = copySchema(componentCandidates(template))
+	}
 	res, err := l.eng.Generate(ctx, engine.Request{
-		Prompt: ids, Schema: l.schema, Speculate: l.speculate, NoJumpForward: l.noJump,
+		Prompt: ids, Schema: schema, Speculate: l.speculate, NoJumpForward: l.noJump,
 	})
 	if err != nil {
 		return c, fmt.Errorf("llmlabel: engine: %w", err), true

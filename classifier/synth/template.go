@@ -155,12 +155,8 @@ func (g *gen) render(t *tmplRef) Example {
 		}
 	}
 	l := &line{sys: t.sys, t: t, ts: g.timestamp(), msg: b.String(), sev: t.sev}
-	var orig string
 	if t.comps != nil {
 		l.comp = g.pick(t.comps)
-		if g.r.Float64() < renameRate {
-			orig, l.comp = l.comp, g.rename(l.comp)
-		}
 	}
 	switch {
 	case t.lvl != "":
@@ -169,12 +165,6 @@ func (g *gen) render(t *tmplRef) Example {
 		l.level = g.pick(t.sys.levels[t.sev])
 	}
 	raw := t.sys.format(g, l)
-	if orig != "" && !strings.Contains(raw, ComponentLabel(l.comp)) {
-		// A format that spells the component its own way (Cisco's
-		// %ASA-5-…): keep the real name.
-		l.comp = orig
-		raw = t.sys.format(g, l)
-	}
 	comp := ComponentLabel(l.comp)
 	if !strings.Contains(raw, comp) {
 		panic(fmt.Sprintf("BUG: synth: %s: component %q not in line %q", t.id, comp, raw))
@@ -188,48 +178,6 @@ func (g *gen) render(t *tmplRef) Example {
 		Template:  t.id,
 	}
 }
-
-// renameRate is the share of lines whose component is renamed (see
-// rename).
-const renameRate = 0.5
-
-// rename returns a made-up name of the same shape as name: every run of
-// letters replaced by random letters of about the same length and the same
-// capitalisation, separators and digits kept ("dfs.DataNode$PacketResponder"
-// → "qen.VokaDiru$TelamoWuxter"). A model trained on a few hundred fixed
-// component names learns them by heart and writes them for lines of systems
-// it has never seen; with half of the names made up, the only way to get the
-// component right is to copy it from the line, which is what generalises.
-func (g *gen) rename(name string) string {
-	const vowels, consonants = "aeiou", "bcdfghjklmnprstvwxz"
-	b := []byte(name)
-	for i := 0; i < len(b); {
-		if !isLetter(b[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(b) && isLetter(b[j]) {
-			j++
-		}
-		for k := i; k < j; k++ {
-			var c byte
-			if (k-i)%2 == 0 {
-				c = consonants[g.r.IntN(len(consonants))]
-			} else {
-				c = vowels[g.r.IntN(len(vowels))]
-			}
-			if b[k] >= 'A' && b[k] <= 'Z' {
-				c -= 'a' - 'A'
-			}
-			b[k] = c
-		}
-		i = j
-	}
-	return string(b)
-}
-
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // timestamp draws a time in 2019–2026, so formats show varied dates.
 func (g *gen) timestamp() time.Time {

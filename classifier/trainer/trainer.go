@@ -35,16 +35,16 @@ var (
 
 // Options configure Run. Zero values take the defaults in brackets.
 type Options struct {
-	Name      string // general.name of the model ["logsift-classifier"]
-	Seed      uint64 // seeds the data, the weights and the batches
-	Examples  int    // generated examples, held-out ones included [50000]
+	Name     string // general.name of the model ["logsift-classifier"]
+	Seed     uint64 // seeds the data, the weights and the batches
+	Examples int    // generated examples, held-out ones included [50000]
 	// HoldOut is the fraction of each category's templates kept out of
 	// training (synth.Split), so that accuracy on them says how the model
 	// does on lines it has never seen the like of. Negative: none. [0.1]
-	HoldOut float64
-	VocabSize int    // BPE vocabulary, specials and bytes included [3072]
-	Dims      Dims   // [Target]
-	Steps     int    // optimizer steps [2000]
+	HoldOut   float64
+	VocabSize int  // BPE vocabulary, specials and bytes included [3072]
+	Dims      Dims // [Target]
+	Steps     int  // optimizer steps [2000]
 
 	BatchTokens int     // tokens per step [4096]
 	LR          float64 // peak learning rate [1e-3]

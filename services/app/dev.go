@@ -32,6 +32,9 @@ type DevConfig struct {
 	Ingest      ingest.Config
 	Worker      classifier.Config
 	Gateway     stream.Config
+	// Registry receives every component's metrics (nil = a new one), so
+	// a Labeler built before StartDev can register its own.
+	Registry *prometheus.Registry
 }
 
 // Dev is the whole pipeline in one process.
@@ -58,7 +61,10 @@ func StartDev(ctx context.Context, cfg DevConfig, l classifier.Labeler, logger *
 	if cfg.Topics.Raw == "" {
 		cfg.Topics = DefaultTopics
 	}
-	d = &Dev{Registry: metrics.NewRegistry()}
+	d = &Dev{Registry: cfg.Registry}
+	if d.Registry == nil {
+		d.Registry = metrics.NewRegistry()
+	}
 	defer func() {
 		if err != nil {
 			_ = d.Stop(context.WithoutCancel(ctx))

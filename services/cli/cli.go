@@ -50,6 +50,7 @@ func init() {
 		"serve-model": {"serve the engine over an OpenAI-compatible HTTP API", runServeModel},
 		"model":       {"inspect | tokenize | generate | init | quantize | bench | train | eval", runModel},
 		"version":     {"print the version", runVersion},
+		"healthcheck": {"GET a service's health endpoint; exit 0 when it is healthy (for container healthchecks)", runHealthcheck},
 	}
 }
 
@@ -148,6 +149,9 @@ func runVersion(_ context.Context, args []string, s *stdio) int {
 func runModel(ctx context.Context, args []string, s *stdio) int {
 	if len(args) > 0 && args[0] == "train" {
 		return runModelTrain(ctx, args[1:], s)
+	}
+	if len(args) > 0 && args[0] == "eval" {
+		return runModelEval(ctx, args[1:], s)
 	}
 	return modelcli.Run(ctx, args, s.out, s.err)
 }

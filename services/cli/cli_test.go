@@ -36,18 +36,24 @@ func TestExitCodes(t *testing.T) {
 	f(2, "", "flag provided but not defined", "ingest", "--nope")
 	f(2, "", "--database-url", "classify")
 	f(2, "", "--database-url", "migrate")
-	f(2, "", "no classification model", "classify", "--database-url", "postgres://x")
-	f(2, "", "no classification model", "dev")
-	f(2, "", "not available", "dev", "--model", "m.gguf")
+	f(2, "", "--model: stat m.gguf: no such file", "classify", "--database-url", "postgres://x", "--model", "m.gguf")
+	f(2, "", `--cache "maybe": want on or off`, "classify", "--database-url", "postgres://x", "--cache", "maybe")
+	f(2, "", `--speculate "wild": want off, lookup, draft or auto`, "classify", "--database-url", "postgres://x", "--speculate", "wild")
+	f(2, "", "--schema: stat /nonexistent.json", "classify", "--database-url", "postgres://x", "--schema", "/nonexistent.json")
+	f(2, "", "--model: stat m.gguf: no such file", "dev", "--model", "m.gguf")
+	f(2, "", "--inference-url needs --inference-model", "classify", "--database-url", "postgres://x", "--inference-url", "http://h:8090/v1")
+	f(2, "", `--inference-url "ftp://h"`, "classify", "--database-url", "postgres://x", "--inference-url", "ftp://h", "--inference-model", "m")
+	f(2, "", `--prompt-format "alpaca"`, "classify", "--database-url", "postgres://x", "--prompt-format", "alpaca")
+	f(2, "", "--speculate draft needs a draft model", "classify", "--database-url", "postgres://x", "--speculate", "draft", "--draft-model", "none")
 	f(2, "", "--pg-bin /nonexistent: no PostgreSQL server binaries", "dev", "--pg-bin", "/nonexistent")
 }
 
 func TestEnvFallback(t *testing.T) {
 	var o, e bytes.Buffer
-	env := map[string]string{"LOGSIFT_DATABASE_URL": "postgres://x"}
+	env := map[string]string{"LOGSIFT_DATABASE_URL": "postgres://x", "LOGSIFT_MODEL": "/nonexistent.gguf"}
 	code := Run(context.Background(), []string{"classify"}, &o, &e, func(k string) string { return env[k] })
-	// The database URL comes from the environment, so the next missing piece is the model.
-	if code != 2 || !strings.Contains(e.String(), "no classification model") {
+	// The database URL comes from the environment, so the next check is the model's, also from it.
+	if code != 2 || !strings.Contains(e.String(), "--model: stat /nonexistent.gguf") {
 		t.Fatalf("code %d stderr %q", code, e.String())
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/logsift/logsift/inference/chat"
 	"github.com/logsift/logsift/inference/engine"
 	"github.com/logsift/logsift/inference/model"
+	"github.com/logsift/logsift/inference/models"
 	"github.com/logsift/logsift/inference/openai"
 	"github.com/logsift/logsift/inference/tokenizer"
 	"github.com/logsift/logsift/platform/config"
@@ -47,8 +48,8 @@ func runServeModel(ctx context.Context, args []string, s *stdio) int {
 		c  serveModelConfig
 		lf logFlags
 	)
-	fs.String(&c.Model, "model", "", "GGUF model to serve (required until the default model is embedded)")
-	fs.String(&c.DraftModel, "draft-model", "", "GGUF draft model (the target's vocabulary) for speculative decoding")
+	fs.String(&c.Model, "model", "default", "GGUF model to serve, or \"default\": the classification model embedded in this binary (id logsift-default)")
+	fs.String(&c.DraftModel, "draft-model", "default", "GGUF draft model (the target's vocabulary) for speculative decoding; \"default\" is the embedded draft when --model is default, else none; \"none\" for none")
 	fs.String(&c.Addr, "addr", "127.0.0.1:8090", "listen address")
 	fs.String(&c.ChatTemplate, "chat-template", "auto", "chat prompt format: auto (from the vocabulary), chatml, llama3 or logsift (the classification model's)")
 	fs.Int(&c.Threads, "threads", 0, "threads of the forward pass (0 = one per CPU)")
@@ -91,9 +92,19 @@ func runServeModel(ctx context.Context, args []string, s *stdio) int {
 
 func (c *serveModelConfig) validate() error {
 	bad := func(format string, args ...any) error { return &app.ConfigError{Err: fmt.Errorf(format, args...)} }
+	if c.Model == "" {
+		c.Model = "default"
+	}
+	switch c.DraftModel {
+	case "none":
+		c.DraftModel = ""
+	case "default":
+		c.DraftModel = ""
+		if c.Model == "default" {
+			c.DraftModel = "default"
+		}
+	}
 	switch {
-	case c.Model == "":
-		return bad("serve-model needs --model (or LOGSIFT_MODEL): this build has no embedded default model")
 	case c.Threads < 0:
 		return bad("--threads %d must not be negative", c.Threads)
 	case c.MaxInFlight < 1:
@@ -122,16 +133,21 @@ func (c *serveModelConfig) validate() error {
 	default:
 		return bad("--speculate %q: want off, lookup, draft or auto", c.Speculate)
 	}
-	if _, err := os.Stat(c.Model); err != nil {
-		return bad("--model: %v", err)
+	if c.Model != "default" {
+		if _, err := os.Stat(c.Model); err != nil {
+			return bad("--model: %v", err)
+		}
 	}
-	if c.DraftModel != "" {
+	if c.DraftModel != "" && c.DraftModel != "default" {
 		if _, err := os.Stat(c.DraftModel); err != nil {
 			return bad("--draft-model: %v", err)
 		}
 	}
 	if c.ModelID == "" {
 		c.ModelID = strings.TrimSuffix(filepath.Base(c.Model), ".gguf")
+		if c.Model == "default" {
+			c.ModelID = models.TargetID
+		}
 	}
 	return nil
 }
@@ -212,7 +228,7 @@ type serveModel struct {
 }
 
 func startServeModel(c serveModelConfig, logger *slog.Logger) (*serveModel, error) {
-	m, err := model.Load(c.Model, model.Options{Threads: c.Threads, Logger: logger})
+	m, err := loadModel(c.Model, models.LoadTarget, model.Options{Threads: c.Threads, Logger: logger})
 	if err != nil {
 		return nil, &app.ConfigError{Err: fmt.Errorf("--model: %w", err)}
 	}
@@ -226,7 +242,7 @@ func startServeModel(c serveModelConfig, logger *slog.Logger) (*serveModel, erro
 	}
 	var draft *model.Model
 	if c.DraftModel != "" {
-		if draft, err = model.Load(c.DraftModel, model.Options{Threads: c.Threads, Logger: logger}); err != nil {
+		if draft, err = loadModel(c.DraftModel, models.LoadDraft, model.Options{Threads: c.Threads, Logger: logger}); err != nil {
 			m.Close()
 			return nil, &app.ConfigError{Err: fmt.Errorf("--draft-model: %w", err)}
 		}
@@ -359,4 +375,12 @@ func (m *serveMetrics) Observe(i openai.RequestInfo) {
 		m.tokens.WithLabelValues("cached").Add(float64(i.CachedTokens))
 		m.tokens.WithLabelValues("completion").Add(float64(i.CompletionTokens))
 	}
+}
+
+// loadModel loads a GGUF file, or the embedded model for "default".
+func loadModel(path string, embedded func(model.Options) (*model.Model, error), opts model.Options) (*model.Model, error) {
+	if path == "default" {
+		return embedded(opts)
+	}
+	return model.Load(path, opts)
 }

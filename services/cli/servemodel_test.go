@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/logsift/logsift/schemas"
 	"io"
 	"log/slog"
 	"net"
@@ -29,7 +30,7 @@ func TestServeModelUsage(t *testing.T) {
 			t.Errorf("serve-model %v = %d, %q; want 2, %q", args, code, errOut, wantErr)
 		}
 	}
-	f("needs --model")
+	f("--threads -1 must not be negative", "--threads", "-1")
 	f("--model: stat /nonexistent.gguf", "--model", "/nonexistent.gguf")
 	f("--chat-template \"jinja\"", "--model", tinyModel, "--chat-template", "jinja")
 	f("--draft-model: stat /nonexistent.gguf", "--model", tinyModel, "--draft-model", "/nonexistent.gguf")
@@ -215,8 +216,9 @@ func TestServeModelCommandLifecycle(t *testing.T) {
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"serve-model", "--model", tinyModel, "--addr", addr, "--threads", "1",
-			"--kv-budget", "8MiB", "--model-id", "logsift-default"}, io.Discard, &stderr, func(string) string { return "" })
+		// No --model: the embedded default model and its draft.
+		done <- Run(ctx, []string{"serve-model", "--addr", addr, "--threads", "1",
+			"--kv-budget", "8MiB"}, io.Discard, &stderr, func(string) string { return "" })
 	}()
 	deadline := time.Now().Add(time.Minute)
 	for {
@@ -238,6 +240,26 @@ func TestServeModelCommandLifecycle(t *testing.T) {
 			t.Fatal("serve-model never listened")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+	// The default model classifies the line of a chat's user message.
+	body := `{"model":"logsift-default","messages":[{"role":"user","content":"kernel: Out of memory: Killed process 4242 (java)"}],` +
+		`"response_format":{"type":"json_schema","json_schema":{"name":"c","schema":` + string(schemas.DefaultClassificationSchema()) + `}}}`
+	resp, err := http.Post("http://"+addr+"/v1/chat/completions", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var cr struct {
+		Choices []struct {
+			Message struct{ Content string } `json:"message"`
+		} `json:"choices"`
+	}
+	if err := json.Unmarshal(b, &cr); err != nil || resp.StatusCode != 200 || len(cr.Choices) != 1 {
+		t.Fatalf("chat: %d %s", resp.StatusCode, b)
+	}
+	if err := schemas.Default().Validate([]byte(cr.Choices[0].Message.Content)); err != nil {
+		t.Errorf("chat answer %q: %v", cr.Choices[0].Message.Content, err)
 	}
 	cancel()
 	if code := <-done; code != 0 {

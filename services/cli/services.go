@@ -146,7 +146,7 @@ func runClassify(ctx context.Context, args []string, s *stdio) int {
 		kf    kafkaFlags
 		dbURL string
 		addr  string
-		model string
+		lbf   labelerFlags
 		ret   time.Duration
 		wc    classifier.Config
 		lf    logFlags
@@ -154,7 +154,7 @@ func runClassify(ctx context.Context, args []string, s *stdio) int {
 	kf.register(fs)
 	fs.String(&dbURL, "database-url", "", "PostgreSQL connection string (required)")
 	fs.String(&addr, "addr", ":9090", "listen address for /metrics, /healthz and /readyz")
-	fs.String(&model, "model", "", "GGUF classification model")
+	lbf.register(fs)
 	fs.Duration(&ret, "retention", 0, "drop stored lines older than this, by day partition (0 = keep all)")
 	registerWorker(fs, &wc)
 	lf.register(fs)
@@ -164,23 +164,30 @@ func runClassify(ctx context.Context, args []string, s *stdio) int {
 	if dbURL == "" {
 		return fail(s, &app.ConfigError{Err: fmt.Errorf("classify needs --database-url (or LOGSIFT_DATABASE_URL)")})
 	}
-	labeler, err := newLabeler(model)
-	if err != nil {
+	if err := lbf.check(); err != nil {
 		return fail(s, err)
 	}
 	wc.InTopic, wc.OutTopic, wc.DLQTopic = kf.topics.Raw, kf.topics.Classified, kf.topics.DLQ
 	return runService(ctx, s, lf, &kf, "logsift-classify", func(ctx context.Context, kc broker.Config, reg *prometheus.Registry, h *health.Health, logger *slog.Logger) (started, error) {
-		c, err := app.StartClassify(ctx, app.ClassifyConfig{Kafka: kc, DatabaseURL: dbURL, Worker: wc, Retention: ret}, labeler, reg, h, logger)
+		l, err := lbf.build(reg, logger)
 		if err != nil {
+			return started{}, err
+		}
+		wc.Schema = l.schema
+		c, err := app.StartClassify(ctx, app.ClassifyConfig{Kafka: kc, DatabaseURL: dbURL, Worker: wc, Retention: ret}, l, reg, h, logger)
+		if err != nil {
+			_ = l.close()
 			return started{}, err
 		}
 		admin, err := app.StartAdmin(addr, reg, h, logger)
 		if err != nil {
 			_ = c.Stop(context.Background())
+			_ = l.close()
 			return started{}, err
 		}
 		return started{
-			stop: func(ctx context.Context) error { return errors.Join(admin.Stop(ctx), c.Stop(ctx)) },
+			// The engine closes last: the worker drains through it.
+			stop: func(ctx context.Context) error { return errors.Join(admin.Stop(ctx), c.Stop(ctx), l.close()) },
 			done: c.Done(),
 		}, nil
 	})
@@ -237,9 +244,9 @@ func runMigrate(ctx context.Context, args []string, s *stdio) int {
 func runDev(ctx context.Context, args []string, s *stdio) int {
 	fs := config.NewFlagSet("dev", "logsift dev: the whole pipeline in one process (embedded Kafka-protocol broker, local PostgreSQL, ingest, classifier, gateway).")
 	var (
-		cfg   app.DevConfig
-		model string
-		lf    logFlags
+		cfg app.DevConfig
+		lbf labelerFlags
+		lf  logFlags
 	)
 	fs.String(&cfg.DataDir, "data-dir", ".logsift", "where the local PostgreSQL keeps its data between runs")
 	fs.String(&cfg.KafkaAddr, "kafka-addr", "127.0.0.1:9092", "listen address of the embedded Kafka-protocol broker")
@@ -248,7 +255,7 @@ func runDev(ctx context.Context, args []string, s *stdio) int {
 	fs.String(&cfg.DatabaseURL, "database-url", "", "use this PostgreSQL instead of a local one")
 	fs.String(&cfg.PGBin, "pg-bin", "", "directory of initdb and pg_ctl (default: PATH, then /usr/lib/postgresql/*/bin)")
 	fs.Int(&cfg.Topics.Partitions, "partitions", app.DefaultTopics.Partitions, "partitions of each topic")
-	fs.String(&model, "model", "", "GGUF classification model")
+	lbf.register(fs)
 	finishIngest := registerIngest(fs, &cfg.Ingest)
 	registerWorker(fs, &cfg.Worker)
 	registerGateway(fs, &cfg.Gateway)
@@ -260,22 +267,28 @@ func runDev(ctx context.Context, args []string, s *stdio) int {
 	t := app.DefaultTopics
 	t.Partitions = cfg.Topics.Partitions
 	cfg.Topics = t
+	if err := lbf.check(); err != nil {
+		return fail(s, err)
+	}
 	if cfg.DatabaseURL == "" {
 		if _, err := app.DevPostgres(cfg); err != nil {
 			return fail(s, err)
 		}
 	}
-	labeler, err := newLabeler(model)
-	if err != nil {
-		return fail(s, err)
-	}
 	logger, err := lf.logger(s)
 	if err != nil {
 		return fail(s, err)
 	}
+	cfg.Registry = metrics.NewRegistry()
+	l, err := lbf.build(cfg.Registry, logger)
+	if err != nil {
+		return fail(s, err)
+	}
+	defer l.close()
+	cfg.Worker.Schema = l.schema
 	ctx, stop := signalContext(ctx)
 	defer stop()
-	d, err := app.StartDev(ctx, cfg, labeler, logger)
+	d, err := app.StartDev(ctx, cfg, l, logger)
 	if err != nil {
 		return fail(s, err)
 	}

@@ -2,6 +2,7 @@ package deploytest
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -88,6 +89,16 @@ func TestCompose(t *testing.T) {
 		if _, ok := s.DependsOn["kafka-init"]; !ok {
 			t.Errorf("%s: does not wait for the topics (kafka-init)", name)
 		}
+		// The healthcheck runs the binary's own client against the
+		// service's port and a health path it serves.
+		wantHC := []string{"CMD", "/logsift", "healthcheck", "--url", fmt.Sprintf("http://127.0.0.1:%d/readyz", port)}
+		if s.HealthCheck == nil || !slices.Equal(s.HealthCheck.Test, wantHC) {
+			var got []string
+			if s.HealthCheck != nil {
+				got = s.HealthCheck.Test
+			}
+			t.Errorf("%s: healthcheck %q, want %q", name, got, wantHC)
+		}
 	}
 
 	for _, name := range []string{"kafka", "postgres"} {
@@ -109,16 +120,15 @@ func TestCompose(t *testing.T) {
 		}
 	}
 
-	// classify needs a model: LOGSIFT_MODEL names a file on a mounted volume.
+	// classify runs the embedded default model unless LOGSIFT_MODEL names a
+	// file, which must then be on a read-only volume.
 	cl := p.Services["classify"]
-	model := cl.Environment["LOGSIFT_MODEL"]
-	if model == nil || *model == "" {
-		t.Fatal("classify: LOGSIFT_MODEL not set")
-	}
-	if !slices.ContainsFunc(cl.Volumes, func(v types.ServiceVolumeConfig) bool {
-		return strings.HasPrefix(*model, strings.TrimSuffix(v.Target, "/")+"/") && v.ReadOnly
-	}) {
-		t.Errorf("classify: model %s is on no read-only volume (%v)", *model, cl.Volumes)
+	if model := cl.Environment["LOGSIFT_MODEL"]; model != nil && *model != "" && *model != "default" {
+		if !slices.ContainsFunc(cl.Volumes, func(v types.ServiceVolumeConfig) bool {
+			return strings.HasPrefix(*model, strings.TrimSuffix(v.Target, "/")+"/") && v.ReadOnly
+		}) {
+			t.Errorf("classify: model %s is on no read-only volume (%v)", *model, cl.Volumes)
+		}
 	}
 	for _, dep := range []string{"postgres", "kafka-init"} {
 		if _, ok := cl.DependsOn[dep]; !ok {

@@ -145,7 +145,7 @@ func checkOverlay(t *testing.T, overlay string) {
 		t.Fatalf("LOGSIFT_PARTITIONS: %v", err)
 	}
 
-	for _, name := range []string{"ingest", "classify", "gateway"} {
+	for _, name := range []string{"ingest", "classify", "gateway", "serve-model"} {
 		d := o.deployments[name]
 		if d == nil {
 			t.Errorf("no Deployment %s", name)
@@ -310,13 +310,14 @@ func checkDeployment(t *testing.T, d *appsv1.Deployment, cfg *corev1.ConfigMap, 
 	if !strings.HasPrefix(c.Image, "ghcr.io/logsift/logsift:") {
 		t.Errorf("%s: image %q", d.Name, c.Image)
 	}
-	if command == "classify" {
-		model := set["LOGSIFT_MODEL"]
+	// classify runs the embedded model unless LOGSIFT_MODEL names a file,
+	// which must then be on a read-only volume.
+	if model := set["LOGSIFT_MODEL"]; command == "classify" && model != "" && model != "default" {
 		mounted := false
 		for _, m := range c.VolumeMounts {
 			mounted = mounted || strings.HasPrefix(model, m.MountPath+"/") && m.ReadOnly
 		}
-		if model == "" || !mounted {
+		if !mounted {
 			t.Errorf("classify: LOGSIFT_MODEL %q is on no read-only volume", model)
 		}
 	}
