@@ -23,6 +23,10 @@ test:
 		echo "== $$m"; \
 		(cd $$m && $(GO) test $(TEST_FLAGS) ./...); \
 	done
+	@# The race detector slows the speculation exactness tests, which then run
+	@# a fifth of their cases; run them once more at full size without it.
+	@echo "== inference (speculation exactness, full size, no -race)"
+	@cd inference && $(GO) test -count=1 -run 'TestSpeculateExactMatrix|TestSamplingDistributionExact' ./engine ./sched
 
 bench: build
 	./scripts/bench.sh

@@ -60,7 +60,7 @@ func (f *labelerFlags) register(fs *config.FlagSet) {
 	fs.String(&f.apiKey, "inference-api-key", "", "bearer token for --inference-url")
 	fs.Duration(&f.timeout, "inference-timeout", 30*time.Second, "timeout of one request to --inference-url")
 	fs.Int(&f.concurrency, "inference-concurrency", 8, "requests in flight to --inference-url")
-	fs.String(&f.speculate, "speculate", "auto", "speculative decoding: off, lookup (prompt lookup), draft (the draft model) or auto (draft if there is one, else lookup)")
+	fs.String(&f.speculate, "speculate", "off", "speculative decoding: off, lookup (prompt lookup), draft (the draft model) or auto (draft if there is one, else lookup); off by default because on the small default model it costs more than it saves (inference/speculate/BENCH.md)")
 }
 
 // labeler is a built Labeler and what must be released after the worker
