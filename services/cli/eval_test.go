@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // `model eval` on a small labelled file with the embedded model: one report
@@ -74,5 +78,74 @@ func TestModelEval(t *testing.T) {
 		if code := Run(context.Background(), bad, &o, &e, func(string) string { return "" }); code != 2 {
 			t.Errorf("%v: exit %d, want 2: %s", bad, code, e.String())
 		}
+	}
+}
+
+// The remote path end to end: serve-model with the embedded model, and
+// `model eval --inference-url` labelling through it (the remote labeler
+// behind the template cache). Every line gets a valid answer, and the
+// answers are the in-process labeler's.
+func TestModelEvalRemote(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var serveErr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"serve-model", "--addr", addr, "--threads", "1", "--kv-budget", "16MiB", "--log-level", "warn"},
+			io.Discard, &serveErr, func(string) string { return "" })
+	}()
+	defer func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("serve-model exit %d: %s", code, serveErr.String())
+		}
+	}()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve-model not ready: %s", serveErr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	data := filepath.Join(t.TempDir(), "lines.jsonl")
+	lines := `{"system":"a","raw":"sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2","severity":"warning","category":"auth","component":"sshd"}
+{"system":"a","raw":"sshd[2]: Failed password for root from 10.0.0.2 port 22 ssh2","severity":"warning","category":"auth","component":"sshd"}
+{"system":"a","raw":"kernel: Out of memory: Killed process 42 (java)","severity":"critical","category":"resource","component":"kernel"}
+`
+	if err := os.WriteFile(data, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eval := func(extra ...string) evalResult {
+		t.Helper()
+		var o, e bytes.Buffer
+		args := append([]string{"model", "eval", "--json", "--log-level", "warn", "--free-component", "--batch", "1"}, extra...)
+		if code := Run(context.Background(), append(args, data), &o, &e, func(string) string { return "" }); code != 0 {
+			t.Fatalf("eval %v: exit %d: %s", extra, code, e.String())
+		}
+		var r evalResult
+		if err := json.Unmarshal([]byte(strings.SplitN(o.String(), "\n", 2)[0]), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	remote := eval("--inference-url", "http://"+addr+"/v1", "--inference-model", "logsift-default")
+	local := eval()
+	if remote.Lines != 3 || remote.Failed != 0 || remote.Cached != 1 {
+		t.Errorf("remote eval %+v, want 3 lines, none failed, one from the cache", remote)
+	}
+	if remote.Severity != local.Severity || remote.CategoryOK != local.CategoryOK || remote.Component != local.Component {
+		t.Errorf("remote %+v and in-process %+v answers differ", remote, local)
 	}
 }

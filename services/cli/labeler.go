@@ -36,6 +36,7 @@ type labelerFlags struct {
 	kvMiB     int
 	speculate string
 	format    string
+	freeComp  bool
 
 	url, remoteModel, apiKey string
 	timeout                  time.Duration
@@ -54,6 +55,7 @@ func (f *labelerFlags) register(fs *config.FlagSet) {
 	fs.Duration(&f.cacheTTL, "cache-ttl", time.Hour, "how long a cached answer is reused")
 	fs.Int(&f.threads, "threads", 0, "inference threads (0 = one per CPU)")
 	fs.Int(&f.kvMiB, "kv-cache-mib", 256, "memory of the engine's KV cache in MiB")
+	fs.Bool(&f.freeComp, "free-component", false, "let the model write any component; by default, with the built-in taxonomy, it can only copy a name from the line")
 	fs.String(&f.format, "prompt-format", "auto", "prompt format of --model: logsift (the default model's), chatml, llama3, or auto (from the model's vocabulary)")
 	fs.String(&f.url, "inference-url", "", "label through this OpenAI-compatible server (vLLM, llama.cpp server, Ollama, logsift serve-model) instead of the in-process engine, e.g. http://host:8090/v1")
 	fs.String(&f.remoteModel, "inference-model", "", "model name sent to --inference-url (required with it)")
@@ -140,12 +142,24 @@ func (f *labelerFlags) build(reg prometheus.Registerer, logger *slog.Logger) (*l
 		schemaDoc = b
 	}
 	if f.url != "" {
+		// With the cache on, the server gets the template rather than the
+		// line, so that a cached answer is what it would have said.
 		l, err := remote.New(remote.Config{URL: f.url, Model: f.remoteModel, APIKey: f.apiKey, Schema: schemaDoc,
-			Timeout: f.timeout, Concurrency: f.concurrency, Logger: logger})
+			Timeout: f.timeout, Concurrency: f.concurrency, SendTemplate: f.cache == "on", Logger: logger})
 		if err != nil {
 			return nil, &app.ConfigError{Err: err}
 		}
-		return &labeler{Labeler: l, schema: schema, close: func() error { return nil }}, nil
+		var out classifier.Labeler = l
+		if f.cache == "on" {
+			hash := schemas.Default().Hash()
+			if schema != nil {
+				hash = schema.Hash()
+			}
+			if out, err = llmlabel.NewCached(l, hash, llmlabel.CacheConfig{Size: f.cacheSize, TTL: f.cacheTTL}, reg); err != nil {
+				return nil, err
+			}
+		}
+		return &labeler{Labeler: out, schema: schema, close: func() error { return nil }}, nil
 	}
 	opts := model.Options{Threads: f.threads, Logger: logger}
 	var (
@@ -213,7 +227,7 @@ func (f *labelerFlags) build(reg prometheus.Registerer, logger *slog.Logger) (*l
 	}
 	l, err := llmlabel.New(llmlabel.Config{
 		Format: format,
-		Engine: eng, Name: name, Schema: schemaDoc, Speculate: f.speculate, NoJumpForward: f.noJumpForward,
+		Engine: eng, Name: name, Schema: schemaDoc, Speculate: f.speculate, NoJumpForward: f.noJumpForward, FreeComponent: f.freeComp,
 		Cache:      llmlabel.CacheConfig{Off: f.cache == "off", Size: f.cacheSize, TTL: f.cacheTTL},
 		Registerer: reg, Logger: logger,
 	})
