@@ -233,7 +233,7 @@ func (l *Labeler) Label(ctx context.Context, in []classifier.Input) ([]classifie
 	)
 	for _, j := range jobs {
 		wg.Go(func() {
-			c, err, fatal := l.one(ctx, j.template)
+			c, fatal, err := l.one(ctx, j.template)
 			if fatal {
 				mu.Lock()
 				batchErr = cmpErr(batchErr, err)
@@ -267,15 +267,15 @@ func cmpErr(old, err error) error {
 
 // one labels one template. fatal reports an error of the engine rather than
 // of this line's answer.
-func (l *Labeler) one(ctx context.Context, template string) (c schemas.Classification, err error, fatal bool) {
+func (l *Labeler) one(ctx context.Context, template string) (c schemas.Classification, fatal bool, err error) {
 	ids, err := l.format.Prompt(template)
 	if err != nil {
-		return c, fmt.Errorf("prompt: %w", err), false
+		return c, false, fmt.Errorf("prompt: %w", err)
 	}
 	// A prompt that leaves no room for an answer fails this line only
 	// (a long line under a long chat preamble), not the batch.
 	if n, ctx := len(ids), l.eng.ModelConfig().NCtx; ctx > 0 && n+minAnswer > ctx {
-		return c, fmt.Errorf("prompt of %d tokens leaves no room for an answer in the model's context of %d", n, ctx), false
+		return c, false, fmt.Errorf("prompt of %d tokens leaves no room for an answer in the model's context of %d", n, ctx)
 	}
 	l.requests.Inc()
 	schema := l.schema
@@ -286,20 +286,20 @@ func (l *Labeler) one(ctx context.Context, template string) (c schemas.Classific
 		Prompt: ids, Schema: schema, Speculate: l.speculate, NoJumpForward: l.noJump,
 	})
 	if err != nil {
-		return c, fmt.Errorf("llmlabel: engine: %w", err), true
+		return c, true, fmt.Errorf("llmlabel: engine: %w", err)
 	}
 	l.forwards.Add(float64(res.Forwards))
 	l.drafted.Add(float64(res.Drafted))
 	l.accepted.Add(float64(res.Accepted))
 	if res.JSON == nil {
-		return c, fmt.Errorf("model answer cut short after %d tokens (%s): %q", len(res.Tokens), res.FinishReason, res.Text), false
+		return c, false, fmt.Errorf("model answer cut short after %d tokens (%s): %q", len(res.Tokens), res.FinishReason, res.Text)
 	}
 	c, err = l.parse(res.JSON)
 	if err != nil {
-		return c, err, false
+		return c, false, err
 	}
 	c.Confidence = res.EnumProbs["/severity"] * res.EnumProbs["/category"]
-	return c, nil, false
+	return c, false, nil
 }
 
 // minAnswer is the fewest positions a prompt must leave for the answer: the

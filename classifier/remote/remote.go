@@ -272,7 +272,7 @@ func (l *Labeler) label(ctx context.Context, line string) outcome {
 				return outcome{err: err, kind: failDown, tries: attempt}
 			}
 		}
-		c, err, kind := l.once(ctx, body)
+		c, kind, err := l.once(ctx, body)
 		if kind != failDown {
 			return outcome{c: c, err: err, kind: kind, tries: attempt + 1}
 		}
@@ -369,19 +369,19 @@ type chatResponse struct {
 const maxResponse = 4 << 20
 
 // once sends one request under the semaphore and the timeout.
-func (l *Labeler) once(ctx context.Context, body []byte) (schemas.Classification, error, failure) {
+func (l *Labeler) once(ctx context.Context, body []byte) (schemas.Classification, failure, error) {
 	var c schemas.Classification
 	select {
 	case l.sem <- struct{}{}:
 	case <-ctx.Done():
-		return c, ctx.Err(), failDown
+		return c, failDown, ctx.Err()
 	}
 	defer func() { <-l.sem }()
 	rctx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodPost, l.endpoint, bytes.NewReader(body))
 	if err != nil {
-		return c, fmt.Errorf("remote: %w", err), failBackend
+		return c, failBackend, fmt.Errorf("remote: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -390,12 +390,12 @@ func (l *Labeler) once(ctx context.Context, body []byte) (schemas.Classification
 	}
 	resp, err := l.cfg.HTTPClient.Do(req)
 	if err != nil {
-		return c, fmt.Errorf("remote: POST %s: %w", l.endpoint, err), failDown
+		return c, failDown, fmt.Errorf("remote: POST %s: %w", l.endpoint, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
 	if err != nil {
-		return c, fmt.Errorf("remote: reading the response of %s: %w", l.endpoint, err), failDown
+		return c, failDown, fmt.Errorf("remote: reading the response of %s: %w", l.endpoint, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		err := fmt.Errorf("remote: %s: HTTP %d: %s", l.endpoint, resp.StatusCode, errorMessage(raw))
@@ -404,21 +404,21 @@ func (l *Labeler) once(ctx context.Context, body []byte) (schemas.Classification
 			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
 				err = &retryAfter{err: err, delay: d}
 			}
-			return c, err, failDown
+			return c, failDown, err
 		case resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusRequestEntityTooLarge ||
 			resp.StatusCode == http.StatusUnprocessableEntity:
-			return c, err, failLine
+			return c, failLine, err
 		}
-		return c, err, failBackend
+		return c, failBackend, err
 	}
 	if len(raw) > maxResponse {
-		return c, fmt.Errorf("remote: response of %s exceeds %d bytes", l.endpoint, maxResponse), failLine
+		return c, failLine, fmt.Errorf("remote: response of %s exceeds %d bytes", l.endpoint, maxResponse)
 	}
 	c, err = l.parse(raw)
 	if err != nil {
-		return c, err, failLine
+		return c, failLine, err
 	}
-	return c, nil, failNone
+	return c, failNone, nil
 }
 
 // errorMessage is an OpenAI error body's message, or the start of the body.
