@@ -330,9 +330,16 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
+	// The worker stores and produces a batch concurrently, so the stream
+	// may show a line a moment before its row is committed.
 	var rows, distinct, bad int
-	if err := conn.QueryRow(ctx, `SELECT count(*), count(DISTINCT message) FROM classified_logs`).Scan(&rows, &distinct); err != nil {
-		t.Fatal(err)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		if err := conn.QueryRow(ctx, `SELECT count(*), count(DISTINCT message) FROM classified_logs`).Scan(&rows, &distinct); err != nil {
+			t.Fatal(err)
+		}
+		if rows >= total || time.Now().After(deadline) {
+			break
+		}
 	}
 	if rows != total || distinct != total {
 		t.Fatalf("classified_logs has %d rows (%d distinct lines), want %d", rows, distinct, total)
