@@ -61,20 +61,7 @@ type goldenRow struct {
 // a label shows up here. Confidences are compared to two decimals, because
 // the kernels' summation order may differ by CPU features.
 func TestDefaultModelGolden(t *testing.T) {
-	m, err := models.LoadTarget(model.Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(m, engine.Config{KVBlocks: 1024})
-	if err != nil {
-		m.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { eng.Close(); m.Close() })
-	l, err := llmlabel.New(llmlabel.Config{Engine: eng, Name: models.TargetID, Cache: llmlabel.CacheConfig{Off: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := defaultLabeler(t)
 	out, err := l.Label(context.Background(), inputs(goldenLines...))
 	if err != nil {
 		t.Fatal(err)
@@ -126,6 +113,27 @@ func TestDefaultModelGolden(t *testing.T) {
 			t.Errorf("line %d %q:\n got %s\nwant %s", i, g.Line, row(g), row(w))
 		}
 	}
+}
+
+// defaultLabeler is the embedded model behind a Labeler without a cache,
+// so every line reaches the model.
+func defaultLabeler(t *testing.T) *llmlabel.Labeler {
+	t.Helper()
+	m, err := models.LoadTarget(model.Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(m, engine.Config{KVBlocks: 2048})
+	if err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close(); m.Close() })
+	l, err := llmlabel.New(llmlabel.Config{Engine: eng, Name: models.TargetID, Cache: llmlabel.CacheConfig{Off: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 func row(r goldenRow) string {

@@ -7,10 +7,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/logsift/logsift/classifier/llmlabel"
-	"github.com/logsift/logsift/inference/engine"
-	"github.com/logsift/logsift/inference/model"
-	"github.com/logsift/logsift/inference/models"
 	"github.com/logsift/logsift/schemas"
 )
 
@@ -43,20 +39,7 @@ func TestInjectionCorpus(t *testing.T) {
 	if len(cases) < 60 {
 		t.Fatalf("corpus has %d cases, want at least 60", len(cases))
 	}
-	m, err := models.LoadTarget(model.Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(m, engine.Config{KVBlocks: 2048})
-	if err != nil {
-		m.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { eng.Close(); m.Close() })
-	l, err := llmlabel.New(llmlabel.Config{Engine: eng, Name: models.TargetID, Cache: llmlabel.CacheConfig{Off: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := defaultLabeler(t)
 	var clean, injected []string
 	for _, c := range cases {
 		clean = append(clean, c.Clean)

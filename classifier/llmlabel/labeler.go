@@ -99,7 +99,7 @@ func New(cfg Config) (*Labeler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("llmlabel: schema: %w", err)
 	}
-	if err := checkShape(cfg.Schema); err != nil {
+	if err := schemas.CheckClassificationShape(cfg.Schema); err != nil {
 		return nil, fmt.Errorf("llmlabel: schema: %w", err)
 	}
 	// Compile the schema for the engine now, so a schema the constrained
@@ -151,48 +151,6 @@ func New(cfg Config) (*Labeler, error) {
 		}
 	}
 	return l, nil
-}
-
-// checkShape checks what the Labeler needs of a schema beyond validity: the
-// row's columns come from "severity" and "category".
-func checkShape(doc []byte) error {
-	var s struct {
-		Type       string `json:"type"`
-		Properties map[string]struct {
-			Type string   `json:"type"`
-			Enum []string `json:"enum"`
-		} `json:"properties"`
-		Required []string `json:"required"`
-	}
-	if err := json.Unmarshal(doc, &s); err != nil {
-		return fmt.Errorf("not a JSON object with string enums: %w", err)
-	}
-	if s.Type != "object" {
-		return fmt.Errorf("type %q, want \"object\"", s.Type)
-	}
-	for _, name := range []string{"severity", "category"} {
-		p, ok := s.Properties[name]
-		if !ok || p.Type != "string" {
-			return fmt.Errorf("property %q must be a string", name)
-		}
-		found := false
-		for _, r := range s.Required {
-			found = found || r == name
-		}
-		if !found {
-			return fmt.Errorf("property %q must be required", name)
-		}
-	}
-	sev := s.Properties["severity"].Enum
-	if len(sev) == 0 {
-		return errors.New(`property "severity" must be an enum of the taxonomy's severities`)
-	}
-	for _, v := range sev {
-		if schemas.SeverityRank(v) < 0 {
-			return fmt.Errorf("severity %q is not one of %v (the gateway filters by severity rank)", v, schemas.Severities)
-		}
-	}
-	return nil
 }
 
 // Name implements classifier.Labeler.

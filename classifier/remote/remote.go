@@ -135,7 +135,7 @@ func New(cfg Config) (*Labeler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("remote: schema: %w", err)
 	}
-	if err := checkShape(schema); err != nil {
+	if err := schemas.CheckClassificationShape(schema); err != nil {
 		return nil, fmt.Errorf("remote: schema: %w", err)
 	}
 	if cfg.Instructions == "" {
@@ -149,48 +149,6 @@ func New(cfg Config) (*Labeler, error) {
 		cfg: cfg, endpoint: endpoint, schema: schema, validator: v, custom: custom,
 		instructions: cfg.Instructions, sem: make(chan struct{}, cfg.Concurrency), log: log,
 	}, nil
-}
-
-// checkShape checks what a row needs of a schema beyond validity: its
-// severity and category columns.
-func checkShape(doc []byte) error {
-	var s struct {
-		Type       string `json:"type"`
-		Properties map[string]struct {
-			Type string   `json:"type"`
-			Enum []string `json:"enum"`
-		} `json:"properties"`
-		Required []string `json:"required"`
-	}
-	if err := json.Unmarshal(doc, &s); err != nil {
-		return fmt.Errorf("not an object schema with string enums: %w", err)
-	}
-	if s.Type != "object" {
-		return fmt.Errorf("type %q, want \"object\"", s.Type)
-	}
-	for _, name := range []string{"severity", "category"} {
-		p, ok := s.Properties[name]
-		if !ok || p.Type != "string" {
-			return fmt.Errorf("property %q must be a string", name)
-		}
-		required := false
-		for _, r := range s.Required {
-			required = required || r == name
-		}
-		if !required {
-			return fmt.Errorf("property %q must be required", name)
-		}
-	}
-	sev := s.Properties["severity"].Enum
-	if len(sev) == 0 {
-		return errors.New(`property "severity" must be an enum of the taxonomy's severities`)
-	}
-	for _, v := range sev {
-		if schemas.SeverityRank(v) < 0 {
-			return fmt.Errorf("severity %q is not one of %v", v, schemas.Severities)
-		}
-	}
-	return nil
 }
 
 // Name implements classifier.Labeler: "remote:" + the model.
