@@ -50,3 +50,31 @@ func CheckClassificationShape(doc []byte) error {
 	}
 	return nil
 }
+
+// ClassificationFromAnswer maps a model's answer, already validated against
+// its classification schema, to a Classification: the severity, category and
+// component strings (absent ones empty) and, for a custom schema, the whole
+// answer as Labels so that its extra fields are stored and queryable.
+func ClassificationFromAnswer(answer []byte, custom bool) (Classification, error) {
+	var c Classification
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(answer, &obj); err != nil {
+		return c, fmt.Errorf("answer is not a JSON object: %w", err)
+	}
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"severity", &c.Severity}, {"category", &c.Category}, {"component", &c.Component}} {
+		raw, ok := obj[f.key]
+		if !ok {
+			continue
+		}
+		if err := json.Unmarshal(raw, f.dst); err != nil {
+			return c, fmt.Errorf("answer's %q is not a string", f.key)
+		}
+	}
+	if custom {
+		c.Labels = json.RawMessage(append([]byte(nil), answer...))
+	}
+	return c, nil
+}

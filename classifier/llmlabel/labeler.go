@@ -1,9 +1,7 @@
 package llmlabel
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -272,35 +270,11 @@ func (l *Labeler) parse(doc []byte) (schemas.Classification, error) {
 	if err := l.validator.Validate(doc); err != nil {
 		return c, fmt.Errorf("model answer %s fails the schema: %w", doc, err)
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &obj); err != nil {
+	// With a custom schema the whole answer goes to labels, so its fields
+	// are queryable without knowing which ones are extra.
+	c, err := schemas.ClassificationFromAnswer(doc, l.custom)
+	if err != nil {
 		return c, fmt.Errorf("model answer %s: %w", doc, err)
-	}
-	str := func(k string) (string, error) {
-		raw, ok := obj[k]
-		if !ok {
-			return "", nil
-		}
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return "", fmt.Errorf("model answer %s: %q is not a string", doc, k)
-		}
-		return s, nil
-	}
-	var err error
-	if c.Severity, err = str("severity"); err != nil {
-		return c, err
-	}
-	if c.Category, err = str("category"); err != nil {
-		return c, err
-	}
-	if c.Component, err = str("component"); err != nil {
-		return c, err
-	}
-	if l.custom {
-		// The whole answer goes to labels, so a custom taxonomy's
-		// fields are queryable without knowing which ones are extra.
-		c.Labels = json.RawMessage(bytes.Clone(doc))
 	}
 	return c, nil
 }

@@ -433,33 +433,9 @@ func (l *Labeler) parse(raw []byte) (schemas.Classification, error) {
 	if err := l.validator.Validate([]byte(answer)); err != nil {
 		return c, fmt.Errorf("remote: answer %q fails the schema: %w", clip(answer), err)
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(answer), &obj); err != nil {
-		return c, fmt.Errorf("remote: answer %q is not a JSON object: %w", clip(answer), err)
-	}
-	str := func(k string) (string, error) {
-		v, ok := obj[k]
-		if !ok {
-			return "", nil
-		}
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return "", fmt.Errorf("remote: answer %q: %q is not a string", clip(answer), k)
-		}
-		return s, nil
-	}
-	var err error
-	if c.Severity, err = str("severity"); err != nil {
-		return c, err
-	}
-	if c.Category, err = str("category"); err != nil {
-		return c, err
-	}
-	if c.Component, err = str("component"); err != nil {
-		return c, err
-	}
-	if l.custom {
-		c.Labels = json.RawMessage(answer)
+	c, err := schemas.ClassificationFromAnswer([]byte(answer), l.custom)
+	if err != nil {
+		return c, fmt.Errorf("remote: answer %q: %w", clip(answer), err)
 	}
 	if lp := ch.Logprobs; lp != nil && len(lp.Content) > 0 {
 		c.Confidence = confidence(l.schema, answer, *ch.Message.Content, lp.Content)

@@ -81,6 +81,22 @@ func loghubSample(t *testing.T, per int) []loghubLine {
 	return out
 }
 
+// defaultEngine runs the embedded default model until the test ends.
+func defaultEngine(t *testing.T) *engine.Engine {
+	t.Helper()
+	m, err := models.LoadTarget(model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(m, engine.Config{KVBudget: 64 << 20})
+	if err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close(); m.Close() })
+	return eng
+}
+
 // The pipeline with the real engine and the embedded default model: 2,000
 // Loghub lines through ingest → Kafka → classifier (engine) → PostgreSQL and
 // SSE. Every row has a valid classification and a confidence in (0, 1]; the
@@ -92,16 +108,7 @@ func TestEndToEndDefaultModel(t *testing.T) {
 	defer cancel()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 
-	m, err := models.LoadTarget(model.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(m, engine.Config{KVBudget: 64 << 20})
-	if err != nil {
-		m.Close()
-		t.Fatal(err)
-	}
-	defer func() { eng.Close(); m.Close() }()
+	eng := defaultEngine(t)
 	l, err := llmlabel.New(llmlabel.Config{Engine: eng, Name: models.TargetID, Speculate: engine.SpeculateLookup})
 	if err != nil {
 		t.Fatal(err)

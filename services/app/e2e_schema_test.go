@@ -14,8 +14,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/logsift/logsift/classifier/llmlabel"
-	"github.com/logsift/logsift/inference/engine"
-	"github.com/logsift/logsift/inference/model"
 	"github.com/logsift/logsift/inference/models"
 	"github.com/logsift/logsift/platform/pgtest"
 	"github.com/logsift/logsift/schemas"
@@ -37,17 +35,7 @@ func TestEndToEndCustomSchema(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	m, err := models.LoadTarget(model.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(m, engine.Config{KVBudget: 32 << 20})
-	if err != nil {
-		m.Close()
-		t.Fatal(err)
-	}
-	defer func() { eng.Close(); m.Close() }()
-	l, err := llmlabel.New(llmlabel.Config{Engine: eng, Name: models.TargetID, Schema: custom})
+	l, err := llmlabel.New(llmlabel.Config{Engine: defaultEngine(t), Name: models.TargetID, Schema: custom})
 	if err != nil {
 		t.Fatal(err)
 	}

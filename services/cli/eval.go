@@ -211,13 +211,7 @@ func evalSet(ctx context.Context, l classifier.Labeler, name string, recs []eval
 	t0 := time.Now()
 	for lo := 0; lo < len(recs); lo += batch {
 		hi := min(lo+batch, len(recs))
-		in := make([]classifier.Input, hi-lo)
-		for i, r := range recs[lo:hi] {
-			// As the worker prepares a line (classifier lane).
-			msg := textproc.Clean(r.Raw, 16<<10)
-			in[i] = classifier.Input{Message: msg, Template: textproc.Mask(msg)}
-		}
-		out, err := l.Label(ctx, in)
+		out, err := l.Label(ctx, evalInputs(recs[lo:hi]))
 		if err != nil {
 			return evalResult{}, fmt.Errorf("%s: %w", name, err)
 		}
@@ -254,11 +248,7 @@ func evalSet(ctx context.Context, l classifier.Labeler, name string, recs []eval
 func diffLabels(ctx context.Context, a, b classifier.Labeler, recs []eval.Record, batch int) (n, differ int, err error) {
 	for lo := 0; lo < len(recs); lo += batch {
 		hi := min(lo+batch, len(recs))
-		in := make([]classifier.Input, hi-lo)
-		for i, r := range recs[lo:hi] {
-			msg := textproc.Clean(r.Raw, 16<<10)
-			in[i] = classifier.Input{Message: msg, Template: textproc.Mask(msg)}
-		}
+		in := evalInputs(recs[lo:hi])
 		x, err := a.Label(ctx, in)
 		if err != nil {
 			return 0, 0, err
@@ -276,4 +266,15 @@ func diffLabels(ctx context.Context, a, b classifier.Labeler, recs []eval.Record
 		}
 	}
 	return n, differ, nil
+}
+
+// evalInputs prepares lines as the worker does (classifier lane): cleaned
+// to its default line cap, then masked.
+func evalInputs(recs []eval.Record) []classifier.Input {
+	in := make([]classifier.Input, len(recs))
+	for i, r := range recs {
+		msg := textproc.Clean(r.Raw, 16<<10)
+		in[i] = classifier.Input{Message: msg, Template: textproc.Mask(msg)}
+	}
+	return in
 }
