@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -86,12 +85,7 @@ func TestModelEval(t *testing.T) {
 // behind the template cache). Every line gets a valid answer, and the
 // answers are the in-process labeler's.
 func TestModelEvalRemote(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var serveErr bytes.Buffer

@@ -205,12 +205,7 @@ func TestLogsiftTemplate(t *testing.T) {
 // The command runs until its context ends (SIGTERM does that through
 // signalContext), then drains and exits 0.
 func TestServeModelCommandLifecycle(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stderr bytes.Buffer
@@ -268,4 +263,16 @@ func TestServeModelCommandLifecycle(t *testing.T) {
 	if !strings.Contains(stderr.String(), "shutting down") {
 		t.Errorf("no shutdown log line: %s", stderr.String())
 	}
+}
+
+// freeAddr returns a loopback address with a port that was free a moment
+// ago, for a command that takes --addr.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
