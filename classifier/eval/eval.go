@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/logsift/logsift/classifier/synth"
+	"github.com/logsift/logsift/schemas"
 )
 
 // Record is one labelled line, in the JSONL shape of the Loghub reference
@@ -28,24 +31,66 @@ type PRF struct {
 	Support               int
 }
 
+// Confusion counts gold labels (rows) against predicted labels (columns).
+type Confusion struct {
+	// Labels names the rows and the first len(Labels) columns: the default
+	// taxonomy's labels in its order, then any other label the gold or the
+	// predictions hold, sorted.
+	Labels []string
+	// Counts[i][j] counts lines of gold Labels[i] predicted as Labels[j];
+	// the extra last column, Counts[i][len(Labels)], counts lines of gold
+	// Labels[i] without a valid answer.
+	Counts [][]int
+}
+
 // Report is the score of predictions against gold labels.
 type Report struct {
 	N               int
 	SeverityCorrect int
-	ComponentExact  int
 	CategoryCorrect int
+	// ComponentExact counts the scored lines whose predicted component
+	// equals ComponentLabel of the gold one; ComponentN counts the scored
+	// lines: those with a non-empty gold component.
+	ComponentExact int
+	ComponentN     int
+	// Failed counts lines the classifier gave no valid answer for; they
+	// count as wrong on all three.
+	Failed int
+
 	SeverityAcc     float64
 	CategoryAcc     float64
 	CategoryMacroF1 float64
-	ComponentAcc    float64
-	PerCategory     map[string]PRF
-	// Failed counts lines the classifier gave no answer for; they count
-	// as wrong on all three.
-	Failed int
+	// ComponentAcc is ComponentExact / ComponentN, 0 when ComponentN is 0.
+	ComponentAcc float64
+	// ValidRate is (N - Failed) / N.
+	ValidRate float64
+
+	PerCategory map[string]PRF
+	Severity    Confusion
+	Category    Confusion
+}
+
+// ComponentLabel is the gold component as the labeler would write it. The
+// default schema caps components at schemas.MaxComponentLen characters and
+// the labeler cuts longer names with synth.ComponentLabel (its candidates and
+// the training labels both go through it), so a gold label that keeps the
+// full Java class name could never be matched exactly: the gold goes through
+// the same cut before it is compared.
+func ComponentLabel(gold string) string { return synth.ComponentLabel(gold) }
+
+// ComponentScored reports whether a line is scored for its component: a
+// line whose gold component is empty (the reference labels name none) is
+// not, as the reference data's specification says.
+func ComponentScored(gold Label) bool { return gold.Component != "" }
+
+// Right reports whether pred is right on all that is scored of gold.
+func Right(gold, pred Label) bool {
+	return pred.Severity == gold.Severity && pred.Category == gold.Category &&
+		(!ComponentScored(gold) || pred.Component == ComponentLabel(gold.Component))
 }
 
 // Score compares pred with gold, index by index. failed (nil = none) marks
-// lines without an answer.
+// lines without a valid answer.
 func Score(gold, pred []Label, failed []bool) (Report, error) {
 	if len(gold) != len(pred) || (failed != nil && len(failed) != len(gold)) {
 		return Report{}, fmt.Errorf("eval: %d gold labels, %d predictions, %d failure flags", len(gold), len(pred), len(failed))
@@ -53,19 +98,26 @@ func Score(gold, pred []Label, failed []bool) (Report, error) {
 	r := Report{N: len(gold), PerCategory: map[string]PRF{}}
 	tp, fp, fn := map[string]int{}, map[string]int{}, map[string]int{}
 	cats := map[string]bool{}
+	sevs := map[string]bool{}
+	isFailed := func(i int) bool { return failed != nil && failed[i] }
 	for i, g := range gold {
 		cats[g.Category] = true
-		if failed != nil && failed[i] {
+		sevs[g.Severity] = true
+		if ComponentScored(g) {
+			r.ComponentN++
+		}
+		if isFailed(i) {
 			r.Failed++
 			fn[g.Category]++
 			continue
 		}
 		p := pred[i]
 		cats[p.Category] = true
+		sevs[p.Severity] = true
 		if p.Severity == g.Severity {
 			r.SeverityCorrect++
 		}
-		if p.Component == g.Component {
+		if ComponentScored(g) && p.Component == ComponentLabel(g.Component) {
 			r.ComponentExact++
 		}
 		if p.Category == g.Category {
@@ -76,11 +128,26 @@ func Score(gold, pred []Label, failed []bool) (Report, error) {
 			fn[g.Category]++
 		}
 	}
+	r.Severity = newConfusion(schemas.Severities, sevs)
+	r.Category = newConfusion(schemas.CategoryNames(), cats)
+	for i, g := range gold {
+		if isFailed(i) {
+			r.Severity.add(g.Severity, "", true)
+			r.Category.add(g.Category, "", true)
+			continue
+		}
+		r.Severity.add(g.Severity, pred[i].Severity, false)
+		r.Category.add(g.Category, pred[i].Category, false)
+	}
 	if r.N == 0 {
 		return r, nil
 	}
 	n := float64(r.N)
-	r.SeverityAcc, r.CategoryAcc, r.ComponentAcc = float64(r.SeverityCorrect)/n, float64(r.CategoryCorrect)/n, float64(r.ComponentExact)/n
+	r.SeverityAcc, r.CategoryAcc = float64(r.SeverityCorrect)/n, float64(r.CategoryCorrect)/n
+	r.ValidRate = float64(r.N-r.Failed) / n
+	if r.ComponentN > 0 {
+		r.ComponentAcc = float64(r.ComponentExact) / float64(r.ComponentN)
+	}
 	var sum float64
 	for c := range cats {
 		x := PRF{Support: tp[c] + fn[c]}
@@ -100,6 +167,37 @@ func Score(gold, pred []Label, failed []bool) (Report, error) {
 	return r, nil
 }
 
+// newConfusion returns an empty matrix over the taxonomy's labels plus the
+// other labels in seen.
+func newConfusion(taxonomy []string, seen map[string]bool) Confusion {
+	labels := slices.Clone(taxonomy)
+	var extra []string
+	for l := range seen {
+		if !slices.Contains(taxonomy, l) {
+			extra = append(extra, l)
+		}
+	}
+	slices.Sort(extra)
+	labels = append(labels, extra...)
+	c := Confusion{Labels: labels, Counts: make([][]int, len(labels))}
+	for i := range c.Counts {
+		c.Counts[i] = make([]int, len(labels)+1)
+	}
+	return c
+}
+
+func (c Confusion) add(gold, pred string, failed bool) {
+	i := slices.Index(c.Labels, gold)
+	j := len(c.Labels)
+	if !failed {
+		j = slices.Index(c.Labels, pred)
+	}
+	if i < 0 || j < 0 {
+		panic(fmt.Sprintf("BUG: eval: label %q or %q missing from the confusion labels %v", gold, pred, c.Labels))
+	}
+	c.Counts[i][j]++
+}
+
 // Categories returns the report's categories in order.
 func (r Report) Categories() []string {
 	out := make([]string, 0, len(r.PerCategory))
@@ -110,14 +208,59 @@ func (r Report) Categories() []string {
 	return out
 }
 
+// Mean is the unweighted mean of several reports' rates: each set counts
+// once whatever its size, which is how "averaged over the eight systems" is
+// meant.
+type Mean struct {
+	Sets            int
+	SeverityAcc     float64
+	CategoryAcc     float64
+	CategoryMacroF1 float64
+	// ComponentAcc averages over the ComponentSets reports that score any
+	// component (ComponentN > 0): a set without gold components has no
+	// component accuracy, not one of 0.
+	ComponentAcc  float64
+	ComponentSets int
+	ValidRate     float64
+}
+
+// MeanOf averages rs; the zero Mean for none.
+func MeanOf(rs []Report) Mean {
+	m := Mean{Sets: len(rs)}
+	if len(rs) == 0 {
+		return m
+	}
+	for _, r := range rs {
+		m.SeverityAcc += r.SeverityAcc
+		m.CategoryAcc += r.CategoryAcc
+		m.CategoryMacroF1 += r.CategoryMacroF1
+		m.ValidRate += r.ValidRate
+		if r.ComponentN > 0 {
+			m.ComponentSets++
+			m.ComponentAcc += r.ComponentAcc
+		}
+	}
+	n := float64(len(rs))
+	m.SeverityAcc /= n
+	m.CategoryAcc /= n
+	m.CategoryMacroF1 /= n
+	m.ValidRate /= n
+	if m.ComponentSets > 0 {
+		m.ComponentAcc /= float64(m.ComponentSets)
+	}
+	return m
+}
+
 // ReadJSONL reads labelled records, one JSON object per line; blank lines
-// are skipped. A record without raw, severity or category is an error
-// naming its line.
+// are skipped. A line that is not a JSON object or lacks raw, severity or
+// category is an error naming its line number.
 func ReadJSONL(r io.Reader) ([]Record, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
 	var out []Record
-	for n := 1; sc.Scan(); n++ {
+	n := 0
+	for sc.Scan() {
+		n++
 		b := sc.Bytes()
 		if len(b) == 0 {
 			continue
@@ -132,7 +275,7 @@ func ReadJSONL(r io.Reader) ([]Record, error) {
 		out = append(out, rec)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("eval: %w", err)
+		return nil, fmt.Errorf("eval: after line %d: %w", n, err)
 	}
 	return out, nil
 }
