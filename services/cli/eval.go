@@ -3,13 +3,11 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,57 +19,71 @@ import (
 	"github.com/logsift/logsift/platform/config"
 )
 
-// evalResult is one row of `model eval`'s report.
-type evalResult struct {
-	Set        string  `json:"set"`
-	Lines      int     `json:"lines"`
-	Severity   float64 `json:"severity_accuracy"`
-	MacroF1    float64 `json:"category_macro_f1"`
-	CategoryOK float64 `json:"category_accuracy"`
-	Component  float64 `json:"component_exact"`
-	Failed     int     `json:"failed"`
-	Cached     int     `json:"cached"`
-	Seconds    float64 `json:"seconds"`
-	LinesPerS  float64 `json:"lines_per_second"`
+// heldOutSet names the generator's held-out lines (--held-out). It is
+// reported on its own and left out of mean_over_sets, which is over real
+// systems.
+const heldOutSet = "synth-held-out"
+
+// evalLine is one labelled line to classify, in input order.
+type evalLine struct {
+	set string
+	rec eval.Record
 }
 
-// runModelEval is `logsift model eval`: it classifies labelled lines with a
-// model, exactly as the classifier worker would (same cleaning, masking,
-// prompt, schema and cache), and scores the answers.
+const evalUsage = `logsift model eval [flags] [--data FILE.jsonl ...] [FILE.jsonl ...]: classifies labelled lines exactly as the classifier worker
+would (same cleaning, masking, prompt, schema and template cache) and scores the answers.
+
+Input: JSONL with raw, severity, category and component (component may be "": such lines are not scored for component) and
+optionally system, the shape of the Loghub reference data and of the generator's output. Files come from --data (repeatable,
+or comma-separated) and then from the arguments (flags go before the first argument); a line's set is its system, else its
+file's name without extension.
+
+Reported per set and for all lines pooled (every line of every set, --held-out's included, scored as one set): n,
+severity_acc, category_acc, category_macro_f1, component_exact (exact matches among the component_n lines with a gold
+component, after cutting it to the schema's 48 characters as the labeler cuts its answers), valid_rate (lines with a
+schema-valid answer / n), logs_per_s (lines / seconds spent classifying); then mean_over_sets, the unweighted mean of the
+rates over the sets other than synth-held-out (each system counts once whatever its size); the severity and category
+confusion matrices (rows gold, columns predicted, plus an "invalid" column for lines without a valid answer) and per-category
+precision, recall and F1, all pooled. --format json prints all of it as one JSON object on stdout.`
+
+// runModelEval is `logsift model eval`.
 func runModelEval(ctx context.Context, args []string, s *stdio) int {
-	fs := config.NewFlagSet("model eval", "logsift model eval [flags] [FILE.jsonl ...]: classifies labelled lines "+
-		"(JSONL with raw, severity, category, component and optionally system — the shape of Loghub reference data and "+
-		"of the generator's output) and reports severity accuracy, category macro-F1 and component exact match per system "+
-		"and averaged over systems.")
+	fs := config.NewFlagSet("model eval", evalUsage)
 	var (
-		lbf       labelerFlags
-		heldOut   int
-		seed      int64
-		examples  int
-		holdFrac  float64
-		batch     int
-		asJSON    bool
-		mistakes  string
-		diffJump  bool
-		lf        logFlags
-		heldLabel = "synth-held-out"
+		lbf         labelerFlags
+		data        []string
+		heldOut     int
+		seed        int64
+		examples    int
+		holdFrac    float64
+		batch       int
+		format      string
+		predictions string
+		mistakes    string
+		diffJump    bool
+		lf          logFlags
 	)
 	lbf.register(fs)
+	fs.Strings(&data, "data", nil, "labelled JSONL file to evaluate; repeat the flag or separate files by commas (files given as arguments are added after these)")
+	fs.String(&format, "format", "table", "report format: table, or json (one JSON object on stdout)")
+	fs.String(&predictions, "predictions", "", "write one JSON line per input line, in input order (files in order, then --held-out): set, severity, category, component, confidence, cached, valid and error")
+	fs.String(&mistakes, "mistakes", "", "write every line that is wrong on severity, category or a scored component to this JSONL file")
 	fs.Int(&heldOut, "held-out", 0, "also score this many lines of the generator's held-out templates (as `model train` holds them out with --seed, --examples, --hold-out)")
 	fs.Int64(&seed, "seed", 1, "seed the model was trained with (for --held-out)")
 	fs.Int(&examples, "examples", 50000, "examples the model was trained with (for --held-out)")
 	fs.Float64(&holdFrac, "hold-out", 0.1, "hold-out fraction the model was trained with (for --held-out)")
 	fs.Int(&batch, "batch", 256, "lines per labeler call")
-	fs.Bool(&asJSON, "json", false, "print the report as JSON lines")
-	fs.String(&mistakes, "mistakes", "", "write every wrongly labelled line to this JSONL file")
 	fs.Bool(&diffJump, "diff-jump-forward", false, "also label every line with jump-forward off and report how many answers differ")
 	lf.register(fs)
-	if code, done := parse(fs, args, s); done {
+	if code, done := parse(fs, gatherRepeated(fs, args, "data"), s); done {
 		return code
 	}
-	files := fs.Args()
+	files := append(data, fs.Args()...)
 	if len(files) == 0 && heldOut <= 0 {
-		return fail(s, cfgErr("nothing to evaluate: give JSONL files or --held-out N"))
+		return fail(s, cfgErr("nothing to evaluate: give --data FILE.jsonl (or files as arguments) or --held-out N"))
+	}
+	if format != "table" && format != "json" {
+		return fail(s, cfgErr("--format %q: want table or json", format))
 	}
 	if batch < 1 || heldOut < 0 || holdFrac <= 0 || holdFrac >= 1 || seed < 0 {
 		return fail(s, cfgErr("--batch %d must be positive, --held-out %d not negative, --hold-out %g in (0, 1), --seed %d not negative", batch, heldOut, holdFrac, seed))
@@ -80,30 +92,18 @@ func runModelEval(ctx context.Context, args []string, s *stdio) int {
 		return fail(s, err)
 	}
 	// Read everything before loading the model, so a bad file fails fast.
-	sets := map[string][]eval.Record{}
-	var order []string
-	add := func(name string, r eval.Record) {
-		if _, ok := sets[name]; !ok {
-			order = append(order, name)
-		}
-		sets[name] = append(sets[name], r)
-	}
+	var lines []evalLine
 	for _, path := range files {
-		f, err := os.Open(path)
+		recs, err := readEvalFile(path)
 		if err != nil {
-			return fail(s, cfgErr("%w", err))
-		}
-		recs, err := eval.ReadJSONL(f)
-		f.Close()
-		if err != nil {
-			return fail(s, cfgErr("%s: %w", path, err))
+			return fail(s, err)
 		}
 		for _, r := range recs {
 			name := r.System
 			if name == "" {
 				name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 			}
-			add(name, r)
+			lines = append(lines, evalLine{set: name, rec: r})
 		}
 	}
 	if heldOut > 0 {
@@ -112,8 +112,25 @@ func runModelEval(ctx context.Context, args []string, s *stdio) int {
 			return fail(s, cfgErr("--held-out: the generator holds out no lines with --seed %d --examples %d --hold-out %g", seed, examples, holdFrac))
 		}
 		for _, ex := range held[:min(heldOut, len(held))] {
-			add(heldLabel, eval.Record{System: heldLabel, Raw: ex.Raw, Severity: ex.Severity, Category: ex.Category, Component: ex.Component})
+			lines = append(lines, evalLine{set: heldOutSet, rec: eval.Record{System: heldOutSet, Raw: ex.Raw, Severity: ex.Severity, Category: ex.Category, Component: ex.Component}})
 		}
+	}
+	// Output files are created before the model loads too: a bad path
+	// should not cost a whole evaluation.
+	var pw, mw io.Writer
+	for _, o := range []struct {
+		flag, path string
+		w          *io.Writer
+	}{{"--predictions", predictions, &pw}, {"--mistakes", mistakes, &mw}} {
+		if o.path == "" {
+			continue
+		}
+		f, err := os.Create(o.path)
+		if err != nil {
+			return fail(s, cfgErr("%s: %w", o.flag, err))
+		}
+		defer f.Close()
+		*o.w = f
 	}
 	logger, err := lf.logger(s)
 	if err != nil {
@@ -127,22 +144,13 @@ func runModelEval(ctx context.Context, args []string, s *stdio) int {
 	ctx, cancel := signalContext(ctx)
 	defer cancel()
 
-	var mw io.Writer
-	if mistakes != "" {
-		f, err := os.Create(mistakes)
-		if err != nil {
-			return fail(s, cfgErr("--mistakes: %w", err))
-		}
-		defer f.Close()
-		mw = f
-	}
-	var results []evalResult
+	order, bySet := groupSets(lines)
+	outs := make([]classifier.Output, len(lines))
+	seconds := map[string]float64{}
 	for _, name := range order {
-		res, err := evalSet(ctx, l, name, sets[name], batch, mw)
-		if err != nil {
-			return fail(s, err)
+		if seconds[name], err = labelLines(ctx, l, lines, bySet[name], batch, outs); err != nil {
+			return fail(s, fmt.Errorf("%s: %w", name, err))
 		}
-		results = append(results, res)
 	}
 	if diffJump {
 		off := lbf
@@ -153,102 +161,94 @@ func runModelEval(ctx context.Context, args []string, s *stdio) int {
 		}
 		defer l2.close()
 		for _, name := range order {
-			n, differ, err := diffLabels(ctx, l, l2, sets[name], batch)
+			n, differ, err := diffLabels(ctx, l, l2, lines, bySet[name], batch)
 			if err != nil {
 				return fail(s, err)
 			}
 			fmt.Fprintf(s.err, "jump-forward on vs off, %s: %d of %d answers differ (%.4f)\n", name, differ, n, float64(differ)/float64(n))
 		}
 	}
-	// The average is over real systems: the generator's held-out set is
-	// reported on its own line.
-	var systems []evalResult
-	for _, r := range results {
-		if r.Set != heldLabel {
-			systems = append(systems, r)
+	if pw != nil {
+		if err := writePredictions(pw, lines, outs); err != nil {
+			return fail(s, fmt.Errorf("--predictions %s: %w", predictions, err))
 		}
 	}
-	if len(systems) > 1 {
-		m := evalResult{Set: "mean"}
-		for _, r := range systems {
-			m.Lines += r.Lines
-			m.Severity += r.Severity / float64(len(systems))
-			m.MacroF1 += r.MacroF1 / float64(len(systems))
-			m.CategoryOK += r.CategoryOK / float64(len(systems))
-			m.Component += r.Component / float64(len(systems))
-			m.Failed += r.Failed
-			m.Cached += r.Cached
-			m.Seconds += r.Seconds
+	if mw != nil {
+		if err := writeMistakes(mw, lines, outs); err != nil {
+			return fail(s, fmt.Errorf("--mistakes %s: %w", mistakes, err))
 		}
-		m.LinesPerS = float64(m.Lines) / m.Seconds
-		results = append(results, m)
 	}
-	if asJSON {
-		enc := json.NewEncoder(s.out)
-		for _, r := range results {
-			if err := enc.Encode(r); err != nil {
-				return fail(s, err)
-			}
+	rep := buildEvalReport(lines, outs, order, bySet, seconds)
+	if format == "json" {
+		if err := json.NewEncoder(s.out).Encode(rep); err != nil {
+			return fail(s, err)
 		}
 		return 0
 	}
-	tw := tabwriter.NewWriter(s.out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "set\tlines\tseverity acc\tcategory macro-F1\tcategory acc\tcomponent exact\tfailed\tcached\tlines/s\t\n")
-	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%.0f\t\n", r.Set, r.Lines, r.Severity, r.MacroF1, r.CategoryOK, r.Component, r.Failed, r.Cached, r.LinesPerS)
-	}
-	if err := tw.Flush(); err != nil {
+	if err := rep.writeTable(s.out); err != nil {
 		return fail(s, err)
 	}
 	return 0
 }
 
-func evalSet(ctx context.Context, l classifier.Labeler, name string, recs []eval.Record, batch int, mistakes io.Writer) (evalResult, error) {
-	gold := make([]eval.Label, len(recs))
-	pred := make([]eval.Label, len(recs))
-	failed := make([]bool, len(recs))
-	cached := 0
-	t0 := time.Now()
-	for lo := 0; lo < len(recs); lo += batch {
-		hi := min(lo+batch, len(recs))
-		out, err := l.Label(ctx, evalInputs(recs[lo:hi]))
-		if err != nil {
-			return evalResult{}, fmt.Errorf("%s: %w", name, err)
-		}
-		for i, o := range out {
-			k := lo + i
-			if o.Cached {
-				cached++
-			}
-			failed[k] = o.Err != nil
-			c := o.Classification
-			pred[k] = eval.Label{Severity: c.Severity, Category: c.Category, Component: c.Component}
-		}
-	}
-	elapsed := time.Since(t0).Seconds()
-	for i, r := range recs {
-		gold[i] = eval.Label{Severity: r.Severity, Category: r.Category, Component: r.Component}
-		if mistakes != nil && (failed[i] || gold[i] != pred[i]) {
-			b, _ := json.Marshal(map[string]any{"set": name, "raw": r.Raw, "gold": gold[i], "pred": pred[i], "failed": failed[i]})
-			if _, err := fmt.Fprintf(mistakes, "%s\n", b); err != nil {
-				return evalResult{}, fmt.Errorf("--mistakes: %w", err)
-			}
-		}
-	}
-	rep, err := eval.Score(gold, pred, failed)
+// readEvalFile reads one labelled JSONL file; every problem, a missing file
+// included, is a ConfigError naming the file (and the line, from
+// eval.ReadJSONL).
+func readEvalFile(path string) ([]eval.Record, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return evalResult{}, errors.New("BUG: " + err.Error())
+		return nil, cfgErr("%w", err) // names the file
 	}
-	return evalResult{Set: name, Lines: rep.N, Severity: rep.SeverityAcc, MacroF1: rep.CategoryMacroF1, CategoryOK: rep.CategoryAcc,
-		Component: rep.ComponentAcc, Failed: rep.Failed, Cached: cached, Seconds: elapsed, LinesPerS: float64(rep.N) / elapsed}, nil
+	defer f.Close()
+	recs, err := eval.ReadJSONL(f)
+	if err != nil {
+		return nil, cfgErr("%s: %w", path, err)
+	}
+	if len(recs) == 0 {
+		return nil, cfgErr("%s: no labelled lines", path)
+	}
+	return recs, nil
 }
 
-// diffLabels labels recs with a and with b and counts the lines whose
-// severity, category or component differ.
-func diffLabels(ctx context.Context, a, b classifier.Labeler, recs []eval.Record, batch int) (n, differ int, err error) {
-	for lo := 0; lo < len(recs); lo += batch {
-		hi := min(lo+batch, len(recs))
-		in := evalInputs(recs[lo:hi])
+// groupSets returns the sets in order of first appearance and each set's
+// line indexes.
+func groupSets(lines []evalLine) ([]string, map[string][]int) {
+	var order []string
+	by := map[string][]int{}
+	for i, ln := range lines {
+		if _, ok := by[ln.set]; !ok {
+			order = append(order, ln.set)
+		}
+		by[ln.set] = append(by[ln.set], i)
+	}
+	return order, by
+}
+
+// labelLines classifies lines[idx] in batches into outs (by line index) and
+// returns the wall seconds it took.
+func labelLines(ctx context.Context, l classifier.Labeler, lines []evalLine, idx []int, batch int, outs []classifier.Output) (float64, error) {
+	t0 := time.Now()
+	for lo := 0; lo < len(idx); lo += batch {
+		part := idx[lo:min(lo+batch, len(idx))]
+		out, err := l.Label(ctx, evalInputs(lines, part))
+		if err != nil {
+			return 0, err
+		}
+		if len(out) != len(part) {
+			return 0, fmt.Errorf("BUG: labeler %s returned %d outputs for %d inputs", l.Name(), len(out), len(part))
+		}
+		for i, o := range out {
+			outs[part[i]] = o
+		}
+	}
+	return time.Since(t0).Seconds(), nil
+}
+
+// diffLabels labels lines[idx] with a and with b and counts the lines whose
+// validity, severity, category or component differ.
+func diffLabels(ctx context.Context, a, b classifier.Labeler, lines []evalLine, idx []int, batch int) (n, differ int, err error) {
+	for lo := 0; lo < len(idx); lo += batch {
+		in := evalInputs(lines, idx[lo:min(lo+batch, len(idx))])
 		x, err := a.Label(ctx, in)
 		if err != nil {
 			return 0, 0, err
@@ -270,11 +270,68 @@ func diffLabels(ctx context.Context, a, b classifier.Labeler, recs []eval.Record
 
 // evalInputs prepares lines as the worker does (classifier lane): cleaned
 // to its default line cap, then masked.
-func evalInputs(recs []eval.Record) []classifier.Input {
-	in := make([]classifier.Input, len(recs))
-	for i, r := range recs {
-		msg := textproc.Clean(r.Raw, 16<<10)
+func evalInputs(lines []evalLine, idx []int) []classifier.Input {
+	in := make([]classifier.Input, len(idx))
+	for i, k := range idx {
+		msg := textproc.Clean(lines[k].rec.Raw, 16<<10)
 		in[i] = classifier.Input{Message: msg, Template: textproc.Mask(msg)}
 	}
 	return in
+}
+
+// evalPrediction is one line of --predictions. Severity, category and
+// component are empty and confidence 0 when valid is false.
+type evalPrediction struct {
+	Set        string  `json:"set"`
+	Severity   string  `json:"severity"`
+	Category   string  `json:"category"`
+	Component  string  `json:"component"`
+	Confidence float64 `json:"confidence"`
+	Cached     bool    `json:"cached"`
+	Valid      bool    `json:"valid"`
+	Error      string  `json:"error,omitempty"`
+}
+
+func writePredictions(w io.Writer, lines []evalLine, outs []classifier.Output) error {
+	enc := json.NewEncoder(w)
+	for i, o := range outs {
+		p := evalPrediction{Set: lines[i].set, Cached: o.Cached, Valid: o.Err == nil}
+		if o.Err != nil {
+			p.Error = o.Err.Error()
+		} else {
+			c := o.Classification
+			p.Severity, p.Category, p.Component, p.Confidence = c.Severity, c.Category, c.Component, c.Confidence
+		}
+		if err := enc.Encode(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeMistakes(w io.Writer, lines []evalLine, outs []classifier.Output) error {
+	enc := json.NewEncoder(w)
+	for i, ln := range lines {
+		g, p := goldLabel(ln.rec), predLabel(outs[i])
+		failed := outs[i].Err != nil
+		if !failed && eval.Right(g, p) {
+			continue
+		}
+		if err := enc.Encode(map[string]any{"set": ln.set, "raw": ln.rec.Raw, "gold": g, "pred": p, "failed": failed}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func goldLabel(r eval.Record) eval.Label {
+	return eval.Label{Severity: r.Severity, Category: r.Category, Component: r.Component}
+}
+
+func predLabel(o classifier.Output) eval.Label {
+	if o.Err != nil {
+		return eval.Label{}
+	}
+	c := o.Classification
+	return eval.Label{Severity: c.Severity, Category: c.Category, Component: c.Component}
 }
