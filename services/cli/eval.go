@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -117,11 +118,11 @@ func runModelEval(ctx context.Context, args []string, s *stdio) int {
 	}
 	// Output files are created before the model loads too: a bad path
 	// should not cost a whole evaluation.
-	var pw, mw io.Writer
+	var pf, mf *os.File
 	for _, o := range []struct {
 		flag, path string
-		w          *io.Writer
-	}{{"--predictions", predictions, &pw}, {"--mistakes", mistakes, &mw}} {
+		f          **os.File
+	}{{"--predictions", predictions, &pf}, {"--mistakes", mistakes, &mf}} {
 		if o.path == "" {
 			continue
 		}
@@ -129,8 +130,8 @@ func runModelEval(ctx context.Context, args []string, s *stdio) int {
 		if err != nil {
 			return fail(s, cfgErr("%s: %w", o.flag, err))
 		}
-		defer f.Close()
-		*o.w = f
+		defer f.Close() // on early returns; the written file is closed and checked below
+		*o.f = f
 	}
 	logger, err := lf.logger(s)
 	if err != nil {
@@ -168,14 +169,20 @@ func runModelEval(ctx context.Context, args []string, s *stdio) int {
 			fmt.Fprintf(s.err, "jump-forward on vs off, %s: %d of %d answers differ (%.4f)\n", name, differ, n, float64(differ)/float64(n))
 		}
 	}
-	if pw != nil {
-		if err := writePredictions(pw, lines, outs); err != nil {
-			return fail(s, fmt.Errorf("--predictions %s: %w", predictions, err))
+	for _, o := range []struct {
+		flag  string
+		f     *os.File
+		write func(io.Writer, []evalLine, []classifier.Output) error
+	}{{"--predictions", pf, writePredictions}, {"--mistakes", mf, writeMistakes}} {
+		if o.f == nil {
+			continue
 		}
-	}
-	if mw != nil {
-		if err := writeMistakes(mw, lines, outs); err != nil {
-			return fail(s, fmt.Errorf("--mistakes %s: %w", mistakes, err))
+		if err := o.write(o.f, lines, outs); err != nil {
+			return fail(s, fmt.Errorf("%s %s: %w", o.flag, o.f.Name(), err))
+		}
+		// A full disk may only show on close.
+		if err := o.f.Close(); err != nil {
+			return fail(s, fmt.Errorf("%s: %w", o.flag, err))
 		}
 	}
 	rep := buildEvalReport(lines, outs, order, bySet, seconds)
@@ -293,7 +300,8 @@ type evalPrediction struct {
 }
 
 func writePredictions(w io.Writer, lines []evalLine, outs []classifier.Output) error {
-	enc := json.NewEncoder(w)
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
 	for i, o := range outs {
 		p := evalPrediction{Set: lines[i].set, Cached: o.Cached, Valid: o.Err == nil}
 		if o.Err != nil {
@@ -306,11 +314,12 @@ func writePredictions(w io.Writer, lines []evalLine, outs []classifier.Output) e
 			return err
 		}
 	}
-	return nil
+	return bw.Flush()
 }
 
 func writeMistakes(w io.Writer, lines []evalLine, outs []classifier.Output) error {
-	enc := json.NewEncoder(w)
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
 	for i, ln := range lines {
 		g, p := goldLabel(ln.rec), predLabel(outs[i])
 		failed := outs[i].Err != nil
@@ -321,7 +330,7 @@ func writeMistakes(w io.Writer, lines []evalLine, outs []classifier.Output) erro
 			return err
 		}
 	}
-	return nil
+	return bw.Flush()
 }
 
 func goldLabel(r eval.Record) eval.Label {
