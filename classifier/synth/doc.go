@@ -24,6 +24,12 @@
 // out whole templates, so a held-out evaluation measures generalisation to
 // messages the model never saw, not memorisation.
 //
+// Augmentation (augment.go) rewrites a fraction of the examples so the model
+// cannot learn labels per template by heart: the line's level is redrawn and
+// the severity label follows it, the message is written under another
+// family's header, or the component is replaced by a made-up name the model
+// can only find by reading the line.
+//
 // The real Loghub sample in ../../../shared/data/loghub is for evaluation
 // only; none of its lines are used here.
 package synth

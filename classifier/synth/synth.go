@@ -154,12 +154,14 @@ var severityWeight = map[string]float64{
 type gen struct {
 	r   *rand.Rand
 	reg *reg
+	aug augment
 }
 
 func newGen(seed uint64) *gen {
 	return &gen{
 		r:   rand.New(rand.NewPCG(seed, 0x6c6f6773696674)),
 		reg: registry(),
+		aug: defaultAugment,
 	}
 }
 
@@ -180,7 +182,7 @@ func (g *gen) next() Example {
 		}
 	}
 	t := cell.tmpls[g.r.IntN(len(cell.tmpls))]
-	return g.render(t)
+	return g.renderAug(t)
 }
 
 // cell is the templates of one (category, severity) pair.

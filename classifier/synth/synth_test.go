@@ -135,6 +135,13 @@ func TestEveryTemplateRenders(t *testing.T) {
 			if e.Severity != tm.sev || e.Category != tm.cat || e.Template != tm.id {
 				t.Fatalf("%s: labels %s/%s template %q", tm.id, e.Severity, e.Category, e.Template)
 			}
+			a := g.renderAug(tm)
+			if !strings.Contains(a.Raw, a.Component) || len(a.Component) > schemas.MaxComponentLen || strings.ContainsAny(a.Raw, "\n\r⟨⟩") {
+				t.Fatalf("%s: augmented: component %q, line %q", tm.id, a.Component, a.Raw)
+			}
+			if a.Category != tm.cat || a.Template != tm.id || schemas.SeverityRank(a.Severity) < 0 {
+				t.Fatalf("%s: augmented: labels %s/%s template %q", tm.id, a.Severity, a.Category, a.Template)
+			}
 		}
 	}
 }
@@ -191,5 +198,60 @@ func TestWriteJSONL(t *testing.T) {
 		if fmt.Sprint(rec) != fmt.Sprint(want) {
 			t.Fatalf("line %d: %v, want %v", i, rec, want)
 		}
+	}
+}
+
+// A relevelled line's label is its level: every Hadoop line (log4j levels)
+// rendered with relevel forced carries the level word of its label.
+func TestRelevelLabelFollowsLevel(t *testing.T) {
+	g := newGen(23)
+	g.aug = augment{relevel: 1}
+	changed := 0
+	for _, tm := range registry().all {
+		if tm.sys.name != "hadoop" || tm.lvl != "" {
+			continue
+		}
+		for range 10 {
+			e := g.renderAug(tm)
+			ok := false
+			for _, w := range log4jLevels[e.Severity] {
+				ok = ok || strings.Contains(e.Raw, " "+w+" ")
+			}
+			if !ok {
+				t.Fatalf("%s: label %s but line %q", tm.id, e.Severity, e.Raw)
+			}
+			if e.Severity != tm.sev {
+				changed++
+			}
+		}
+	}
+	if changed == 0 {
+		t.Fatal("relevel never changed a severity")
+	}
+}
+
+// Renamed and reformatted lines name their made-up component, and the
+// label is that name.
+func TestRenameLabelsTheNewName(t *testing.T) {
+	g := newGen(29)
+	g.aug = augment{reformat: 1, rename: 1}
+	own := map[string]bool{}
+	for _, tm := range registry().all {
+		for _, c := range tm.comps {
+			own[ComponentLabel(c)] = true
+		}
+	}
+	fresh := 0
+	for _, tm := range registry().all[:200] {
+		e := g.renderAug(tm)
+		if e.Component == "" || !strings.Contains(e.Raw, e.Component) {
+			t.Fatalf("%s: component %q, line %q", tm.id, e.Component, e.Raw)
+		}
+		if !own[e.Component] {
+			fresh++
+		}
+	}
+	if fresh < 150 {
+		t.Fatalf("only %d of 200 renamed lines carry a made-up component", fresh)
 	}
 }

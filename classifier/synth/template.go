@@ -145,7 +145,8 @@ func compileSlot(id, spec string) func(g *gen) string {
 	return f
 }
 
-func (g *gen) render(t *tmplRef) Example {
+// line fills t's slots: the line before its header, level and component.
+func (g *gen) line(t *tmplRef) *line {
 	var b strings.Builder
 	for _, p := range t.parts {
 		if p.slot != nil {
@@ -154,7 +155,12 @@ func (g *gen) render(t *tmplRef) Example {
 			b.WriteString(p.lit)
 		}
 	}
-	l := &line{sys: t.sys, t: t, ts: g.timestamp(), msg: b.String(), sev: t.sev}
+	return &line{sys: t.sys, t: t, ts: g.timestamp(), msg: b.String(), sev: t.sev}
+}
+
+// render renders t as its own system writes it, with the template's labels.
+func (g *gen) render(t *tmplRef) Example {
+	l := g.line(t)
 	if t.comps != nil {
 		l.comp = g.pick(t.comps)
 	}
