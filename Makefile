@@ -34,10 +34,10 @@ bench: build
 # The default models (inference/models), retrained from scratch, seeded: the
 # target, then the draft with the same data and tokenizer (same --seed,
 # --examples, --vocab and --hold-out), each trained in F32 and stored as Q8_0.
-# About 40 minutes on 2 quiet cores. Run `make build` afterwards to embed them.
+# About 50 minutes on 2 quiet cores. Run `make build` afterwards to embed them.
 MODEL_DIR   ?= .model-build
 MODEL_EXAMPLES := 100000
-MODEL_TRAIN := --seed 1 --examples $(MODEL_EXAMPLES) --vocab 3072 --hold-out 0.1 --steps 1200 --progress 30s
+MODEL_TRAIN := --seed 1 --examples $(MODEL_EXAMPLES) --vocab 3072 --hold-out 0.1 --steps 1500 --progress 30s
 model: build
 	mkdir -p $(MODEL_DIR)
 	./$(BIN) model train $(MODEL_TRAIN) --dims target --lr 2e-3 --out $(MODEL_DIR)/target-f32.gguf

@@ -25,9 +25,13 @@ import (
 //   - rename: the component is replaced by a made-up name in the style of
 //     the header (Java class, dotted Python module, daemon, Go package), so
 //     the model must read it from the line instead of recalling it.
-type augment struct{ relevel, reformat, rename float64 }
+//   - drop: one word of the message's fixed text is deleted, so no single
+//     word is the template's fingerprint and the category has to come from
+//     the words that remain (random deletion, as in text-classification
+//     augmentation). Slot values, the component and the level are kept.
+type augment struct{ relevel, reformat, rename, drop float64 }
 
-var defaultAugment = augment{relevel: 0.35, reformat: 0.35, rename: 0.30}
+var defaultAugment = augment{relevel: 0.35, reformat: 0.35, rename: 0.30, drop: 0.25}
 
 // donor is a header family a message can be rewritten under.
 type donor struct {
@@ -81,7 +85,8 @@ var donors = []donor{
 // renderAug renders t like render, then maybe rewrites it (see above).
 func (g *gen) renderAug(t *tmplRef) Example {
 	relevel, reformat, rename := g.r.Float64() < g.aug.relevel, g.r.Float64() < g.aug.reformat, g.r.Float64() < g.aug.rename
-	if !relevel && !reformat && !rename {
+	drop := g.r.Float64() < g.aug.drop
+	if !relevel && !reformat && !rename && !drop {
 		return g.render(t)
 	}
 	format, levels, style := t.sys.format, t.sys.levels, styleAny
@@ -89,7 +94,11 @@ func (g *gen) renderAug(t *tmplRef) Example {
 		d := donors[g.r.IntN(len(donors))]
 		format, levels, style = d.format, d.levels, d.style
 	}
-	l := g.line(t)
+	skip := noSkip
+	if drop {
+		skip = g.wordToDrop(t)
+	}
+	l := g.lineWithout(t, skip)
 	sev := t.sev
 	if t.comps != nil {
 		l.comp = g.pick(t.comps)
@@ -124,6 +133,41 @@ func (g *gen) renderAug(t *tmplRef) Example {
 	}
 	return Example{Raw: raw, Severity: sev, Category: t.cat, Component: comp, System: t.sys.name, Template: t.id}
 }
+
+// wordToDrop picks one word of t's fixed text to leave out: a run of at
+// least three letters between spaces, taken with the space before it. A
+// message with fewer than three such words is left whole, so a short line
+// keeps enough to be judged.
+func (g *gen) wordToDrop(t *tmplRef) span {
+	var words []span
+	for i, p := range t.parts {
+		if p.slot != nil {
+			continue
+		}
+		for j := 0; j < len(p.lit); {
+			if !isLetter(p.lit[j]) {
+				j++
+				continue
+			}
+			k := j
+			for k < len(p.lit) && isLetter(p.lit[k]) {
+				k++
+			}
+			// Whole words only, not the start of the message (often the
+			// subject) nor a name glued to a slot.
+			if k-j >= 3 && j > 0 && p.lit[j-1] == ' ' && (k == len(p.lit) || p.lit[k] == ' ') {
+				words = append(words, span{i, j - 1, k})
+			}
+			j = k
+		}
+	}
+	if len(words) < 3 {
+		return noSkip
+	}
+	return words[g.r.IntN(len(words))]
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // severity draws a severity with the generator's weights.
 func (g *gen) severity() string {

@@ -255,3 +255,29 @@ func TestRenameLabelsTheNewName(t *testing.T) {
 		t.Fatalf("only %d of 200 renamed lines carry a made-up component", fresh)
 	}
 }
+
+// A dropped word leaves the line one word shorter and its labels as the
+// template's; short messages are left whole.
+func TestDropLeavesOneWordOut(t *testing.T) {
+	g := newGen(31)
+	g.aug = augment{drop: 1}
+	dropped := 0
+	for _, tm := range registry().all {
+		skip := g.wordToDrop(tm)
+		if skip == noSkip {
+			continue
+		}
+		w := tm.parts[skip.part].lit[skip.start:skip.end]
+		if w[0] != ' ' || len(strings.TrimSpace(w)) < 3 || strings.ContainsAny(strings.TrimSpace(w), " {}") {
+			t.Fatalf("%s: would drop %q", tm.id, w)
+		}
+		dropped++
+		e := g.renderAug(tm)
+		if e.Severity != tm.sev || e.Category != tm.cat {
+			t.Fatalf("%s: labels %s/%s, template's %s/%s", tm.id, e.Severity, e.Category, tm.sev, tm.cat)
+		}
+	}
+	if dropped < len(registry().all)/2 {
+		t.Fatalf("a word can be dropped from %d of %d templates", dropped, len(registry().all))
+	}
+}

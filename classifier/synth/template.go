@@ -146,12 +146,24 @@ func compileSlot(id, spec string) func(g *gen) string {
 }
 
 // line fills t's slots: the line before its header, level and component.
-func (g *gen) line(t *tmplRef) *line {
+func (g *gen) line(t *tmplRef) *line { return g.lineWithout(t, noSkip) }
+
+// span is bytes [start, end) of the literal text of t.parts[part].
+type span struct{ part, start, end int }
+
+var noSkip = span{part: -1}
+
+// lineWithout is line with the literal bytes of skip left out.
+func (g *gen) lineWithout(t *tmplRef, skip span) *line {
 	var b strings.Builder
-	for _, p := range t.parts {
-		if p.slot != nil {
+	for i, p := range t.parts {
+		switch {
+		case p.slot != nil:
 			b.WriteString(p.slot(g))
-		} else {
+		case i == skip.part:
+			b.WriteString(p.lit[:skip.start])
+			b.WriteString(p.lit[skip.end:])
+		default:
 			b.WriteString(p.lit)
 		}
 	}
