@@ -27,8 +27,9 @@
 // Augmentation (augment.go) rewrites a fraction of the examples so the model
 // cannot learn labels per template by heart: the line's level is redrawn and
 // the severity label follows it, the message is written under another
-// family's header, or the component is replaced by a made-up name the model
-// can only find by reading the line.
+// family's header, the component is replaced by a made-up name the model
+// can only find by reading the line, or one word of the message is left out
+// so that no single word fingerprints a template.
 //
 // The real Loghub sample in ../../../shared/data/loghub is for evaluation
 // only; none of its lines are used here.
