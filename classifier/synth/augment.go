@@ -20,8 +20,9 @@ import (
 //     is a deliberate override (tmpl.lvl) keep it.
 //   - reformat: the message is written under another family's header
 //     (log4j, Python logging, Go loggers, JSON, syslog, klog, and a set of
-//     generic layouts), so where the level and the logger sit varies
-//     independently of what the message says.
+//     generic layouts, some naming no component, whose label is then ""),
+//     so where the level and the logger sit varies independently of what
+//     the message says.
 //   - rename: the component is replaced by a made-up name in the style of
 //     the header (Java class, dotted Python module, daemon, Go package), so
 //     the model must read it from the line instead of recalling it.
@@ -39,6 +40,9 @@ type donor struct {
 	format func(g *gen, l *line) string
 	levels map[string][]string // nil: the header carries no level
 	style  nameStyle
+	// nameless headers name no component (Apache 2.0's error log and
+	// many in-house loggers): the line's component label is "".
+	nameless bool
 }
 
 type nameStyle int
@@ -55,6 +59,15 @@ var (
 	klogLevels = map[string][]string{
 		"info": {"I"}, "warning": {"W"}, "error": {"E"}, "critical": {"F"},
 	}
+	// plainLevels are the full-word levels of loggers that name no
+	// component, Apache's bracketed lower-case ones among them.
+	plainLevels = map[string][]string{
+		"debug":    {"debug", "DEBUG", "trace"},
+		"info":     {"info", "notice", "INFO", "NOTICE"},
+		"warning":  {"warn", "warning", "WARN", "WARNING"},
+		"error":    {"error", "ERROR", "err"},
+		"critical": {"crit", "alert", "emerg", "CRITICAL", "FATAL"},
+	}
 	// genericLevels are the spellings of levels across loggers: full words in
 	// three cases, and the three-letter and one-letter forms some use.
 	genericLevels = map[string][]string{
@@ -67,19 +80,20 @@ var (
 )
 
 var donors = []donor{
-	{"log4j", fmtLog4j, log4jLevels, styleJava},
-	{"hadoop", fmtHadoop, log4jLevels, styleJava},
-	{"spark", fmtSpark, log4jLevels, styleJava},
-	{"kafka", fmtKafka, log4jLevels, styleJava},
-	{"zookeeper", fmtZooKeeper, log4jLevels, styleJava},
-	{"python", fmtPython, pythonLevels, stylePython},
-	{"oslo", fmtOslo, pythonLevels, stylePython},
-	{"go", fmtGo, goLevels, styleGo},
-	{"json", fmtJSON, pythonLevels, styleAny},
-	{"syslog", fmtSyslog, nil, styleDaemon},
-	{"klog", fmtKlog, klogLevels, styleGo},
-	{"generic", fmtGeneric, genericLevels, styleAny},
-	{"generic", fmtGeneric, genericLevels, styleAny},
+	{"log4j", fmtLog4j, log4jLevels, styleJava, false},
+	{"hadoop", fmtHadoop, log4jLevels, styleJava, false},
+	{"spark", fmtSpark, log4jLevels, styleJava, false},
+	{"kafka", fmtKafka, log4jLevels, styleJava, false},
+	{"zookeeper", fmtZooKeeper, log4jLevels, styleJava, false},
+	{"python", fmtPython, pythonLevels, stylePython, false},
+	{"oslo", fmtOslo, pythonLevels, stylePython, false},
+	{"go", fmtGo, goLevels, styleGo, false},
+	{"json", fmtJSON, pythonLevels, styleAny, false},
+	{"syslog", fmtSyslog, nil, styleDaemon, false},
+	{"klog", fmtKlog, klogLevels, styleGo, false},
+	{"generic", fmtGeneric, genericLevels, styleAny, false},
+	{"generic", fmtGeneric, genericLevels, styleAny, false},
+	{"plain", fmtPlain, plainLevels, styleAny, true},
 }
 
 // renderAug renders t like render, then maybe rewrites it (see above).
@@ -89,10 +103,10 @@ func (g *gen) renderAug(t *tmplRef) Example {
 	if !relevel && !reformat && !rename && !drop {
 		return g.render(t)
 	}
-	format, levels, style := t.sys.format, t.sys.levels, styleAny
+	format, levels, style, nameless := t.sys.format, t.sys.levels, styleAny, false
 	if reformat {
 		d := donors[g.r.IntN(len(donors))]
-		format, levels, style = d.format, d.levels, d.style
+		format, levels, style, nameless = d.format, d.levels, d.style, d.nameless
 	}
 	skip := noSkip
 	if drop {
@@ -105,6 +119,9 @@ func (g *gen) renderAug(t *tmplRef) Example {
 	}
 	if reformat && l.comp == "" || rename {
 		l.comp = g.componentName(style)
+	}
+	if reformat && nameless {
+		l.comp = ""
 	}
 	switch {
 	case !reformat && t.lvl != "":
@@ -193,6 +210,21 @@ func fmtOslo(g *gen, l *line) string {
 		s = g.pick(nameWords) + "-" + g.pick([]string{"api", "agent", "worker", "server"}) + ".log " + s
 	}
 	return s
+}
+
+// fmtPlain renders layouts that name no component: a timestamp and a level
+// (in brackets, as Apache 2.0's error log writes it, or bare) before the
+// message.
+func fmtPlain(g *gen, l *line) string {
+	switch g.r.IntN(4) {
+	case 0:
+		return "[" + l.ts.Format("Mon Jan 02 15:04:05 2006") + "] [" + strings.ToLower(l.level) + "] " + l.msg
+	case 1:
+		return l.ts.Format("2006-01-02 15:04:05") + " [" + l.level + "] " + l.msg
+	case 2:
+		return l.ts.Format("2006-01-02T15:04:05.000Z") + " " + l.level + " " + l.msg
+	}
+	return l.ts.Format("Jan _2 15:04:05") + " " + g.hostName() + " " + l.level + ": " + l.msg
 }
 
 // fmtGeneric renders layouts seen across in-house loggers, appliance logs

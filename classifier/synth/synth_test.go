@@ -231,8 +231,11 @@ func TestRelevelLabelFollowsLevel(t *testing.T) {
 }
 
 // Renamed and reformatted lines name their made-up component, and the
-// label is that name.
+// label is that name (headers that name no component aside).
 func TestRenameLabelsTheNewName(t *testing.T) {
+	saved := donors
+	donors = slices.DeleteFunc(slices.Clone(donors), func(d donor) bool { return d.nameless })
+	defer func() { donors = saved }()
 	g := newGen(29)
 	g.aug = augment{reformat: 1, rename: 1}
 	own := map[string]bool{}
@@ -279,5 +282,30 @@ func TestDropLeavesOneWordOut(t *testing.T) {
 	}
 	if dropped < len(registry().all)/2 {
 		t.Fatalf("a word can be dropped from %d of %d templates", dropped, len(registry().all))
+	}
+}
+
+// A line rewritten under a header that names no component is labelled
+// with the empty component.
+func TestNamelessDonorLabelsNoComponent(t *testing.T) {
+	g := newGen(37)
+	var plain donor
+	for _, d := range donors {
+		if d.nameless {
+			plain = d
+		}
+	}
+	if plain.format == nil {
+		t.Fatal("no nameless donor")
+	}
+	saved := donors
+	donors = []donor{plain}
+	defer func() { donors = saved }()
+	g.aug = augment{reformat: 1}
+	for _, tm := range registry().all[:300] {
+		e := g.renderAug(tm)
+		if e.Component != "" {
+			t.Fatalf("%s: component %q in %q", tm.id, e.Component, e.Raw)
+		}
 	}
 }
