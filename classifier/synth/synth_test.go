@@ -259,8 +259,9 @@ func TestRenameLabelsTheNewName(t *testing.T) {
 	}
 }
 
-// A dropped word leaves the line one word shorter and its labels as the
-// template's; short messages are left whole.
+// The word picked to drop is a whole word of the fixed text (with the space
+// before it), most templates have one, and a line with a word dropped keeps
+// the template's labels.
 func TestDropLeavesOneWordOut(t *testing.T) {
 	g := newGen(31)
 	g.aug = augment{drop: 1}
