@@ -6,6 +6,11 @@ import "golang.org/x/sys/cpu"
 // run the pure-Go kernels on the same inputs.
 var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// hasF16C reports the F16C conversions, which the F16 kernels use.
+// x/sys/cpu does not report them; every AVX2 CPU shipped so far has them,
+// but a virtual machine may mask the bit, so it is read from CPUID.
+var hasF16C = cpuidF16C()
+
 // The assembly kernels. Each quantised kernel equals, bit for bit, the Go
 // loop it replaces (MatMulRef's): per block of 32 the integer sum is exact,
 // and out += float32(sumi)·(d_w·d_x) with a separate multiply and add (no
@@ -79,3 +84,27 @@ func q4Dot2x4(w *byte, stride int, x *int8, xd *float32, xs *int32, nb int, tbl 
 //
 //go:noescape
 func q8Dot2x4(w *byte, stride int, x *int8, xd *float32, nb int, tbl *float32, out *[8]float32)
+
+func cpuidF16C() bool
+
+// widenF16 is dst[i] = float32(w[i]) for n fp16 values (n a positive
+// multiple of 8), with VCVTPH2PS.
+//
+//go:noescape
+func widenF16(w *byte, dst *float32, n int)
+
+// widenBF16 is widenF16 for bf16 values.
+//
+//go:noescape
+func widenBF16(w *byte, dst *float32, n int)
+
+// dotF16FMA is Σ float32(w[i])·x[i] for n fp16 weights (n a positive
+// multiple of 8), as dotF32FMA.
+//
+//go:noescape
+func dotF16FMA(w *byte, x *float32, n int) float32
+
+// dotBF16FMA is dotF16FMA for bf16 weights.
+//
+//go:noescape
+func dotBF16FMA(w *byte, x *float32, n int) float32

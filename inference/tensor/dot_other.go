@@ -6,6 +6,8 @@ package tensor
 // the stubs below are never called.
 var useAsm = false
 
+var hasF16C = false
+
 func q8Dot4R(w *byte, stride int, x *int8, xd *float32, nb int, tbl *float32, out *[4]float32) {
 	panic("BUG: tensor: no assembly kernels")
 }
@@ -41,3 +43,8 @@ func q4Dot2x4(w *byte, stride int, x *int8, xd *float32, xs *int32, nb int, tbl 
 func q8Dot2x4(w *byte, stride int, x *int8, xd *float32, nb int, tbl *float32, out *[8]float32) {
 	panic("BUG: tensor: no assembly kernels")
 }
+
+func widenF16(w *byte, dst *float32, n int)         { panic("BUG: tensor: no assembly kernels") }
+func widenBF16(w *byte, dst *float32, n int)        { panic("BUG: tensor: no assembly kernels") }
+func dotF16FMA(w *byte, x *float32, n int) float32  { panic("BUG: tensor: no assembly kernels") }
+func dotBF16FMA(w *byte, x *float32, n int) float32 { panic("BUG: tensor: no assembly kernels") }

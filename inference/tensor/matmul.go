@@ -19,8 +19,9 @@ type matmulState struct {
 	xr   []float32 // x rounded to F16/BF16
 	rows [][]float32
 
-	useAsm bool   // this call runs the assembly kernels (matmul_asm.go)
-	asm    asmAct // activations for the quantised assembly kernels
+	useAsm  bool   // this call runs the assembly kernels (matmul_asm.go)
+	halfAsm bool   // this call runs the F16/BF16 assembly kernels (rowsHalf)
+	asm     asmAct // activations for the quantised assembly kernels
 }
 
 func (s *matmulState) init(p *Pool) {
@@ -52,6 +53,7 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 	s := &p.mm
 	s.out, s.w, s.n, s.rb = out, w, n, rb
 	s.useAsm = useAsm && (w.Type == F32 || w.Type == Q8_0 || w.Type == Q4_0)
+	s.halfAsm = useAsm && hasF16C && (w.Type == F16 || w.Type == BF16)
 	cols := w.Cols
 	switch w.Type {
 	case F32:
@@ -72,11 +74,15 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 		}
 		s.x = s.xr
 		if n >= convertRowMin {
+			size := cols // one row widened at a time, or four for rowsHalf
+			if s.halfAsm {
+				size = 4 * cols
+			}
 			for k := range s.rows {
-				if cap(s.rows[k]) < cols {
-					s.rows[k] = make([]float32, cols)
+				if cap(s.rows[k]) < size {
+					s.rows[k] = make([]float32, size)
 				}
-				s.rows[k] = s.rows[k][:cols]
+				s.rows[k] = s.rows[k][:size]
 			}
 		}
 	case Q8_0, Q4_0:
@@ -113,6 +119,10 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 func (s *matmulState) rowsJob(worker, lo, hi int) {
 	if s.useAsm {
 		s.rowsJobAsm(lo, hi)
+		return
+	}
+	if s.halfAsm {
+		s.rowsHalf(worker, lo, hi)
 		return
 	}
 	w, n, rb, cols, rows := s.w, s.n, s.rb, s.w.Cols, s.w.Rows

@@ -147,10 +147,16 @@ func (s *matmulState) rowsJobAsm(lo, hi int) {
 // rowsF32 computes output rows [lo,hi) of an F32 product. Columns past the
 // last multiple of 8 are added in Go.
 func (s *matmulState) rowsF32(lo, hi int) {
-	w, n, rb, cols, rows := s.w, s.n, s.rb, s.w.Cols, s.w.Rows
+	rb := s.rb
+	s.f32Block(bytesAsF32(s.w.Data[lo*rb:hi*rb]), lo, hi)
+}
+
+// f32Block computes output rows [lo,hi) for all vectors from those rows'
+// weights as float32, wf (rows lo.. back to back).
+func (s *matmulState) f32Block(wf []float32, lo, hi int) {
+	n, cols, rows := s.n, s.w.Cols, s.w.Rows
 	out, xs := s.out, s.x
 	k8 := cols &^ 7
-	wf := bytesAsF32(w.Data[lo*rb : hi*rb]) // rows lo.. as floats
 	dot := func(r, i int) float32 {
 		wr := wf[(r-lo)*cols : (r-lo+1)*cols]
 		xi := xs[i*cols : (i+1)*cols]
@@ -204,5 +210,60 @@ func (s *matmulState) rowsF32(lo, hi int) {
 				out[i*rows+r] = dot(r, i)
 			}
 		}
+	}
+}
+
+// rowsHalf computes output rows [lo,hi) of an F16 or BF16 product with the
+// F16C/AVX2 kernels. A vector or two is multiplied straight from the 16-bit
+// weights (dotF16FMA); a batch gets four rows at a time widened to float32
+// in the worker's scratch and multiplied with the F32 register tile, so
+// the conversion is paid once per row rather than once per vector.
+func (s *matmulState) rowsHalf(worker, lo, hi int) {
+	w, n, rb, cols, rows := s.w, s.n, s.rb, s.w.Cols, s.w.Rows
+	k8 := cols &^ 7
+	f16 := w.Type == F16
+	val := func(wr []byte, j int) float32 {
+		h := uint16(wr[2*j]) | uint16(wr[2*j+1])<<8
+		if f16 {
+			return fp16Table[h]
+		}
+		return BF16ToFP32(h)
+	}
+	if n < convertRowMin || k8 == 0 {
+		for r := lo; r < hi; r++ {
+			wr := w.Data[r*rb : (r+1)*rb]
+			for i := 0; i < n; i++ {
+				xi := s.x[i*cols : (i+1)*cols]
+				var v float32
+				switch {
+				case k8 == 0:
+				case f16:
+					v = dotF16FMA(&wr[0], &xi[0], k8)
+				default:
+					v = dotBF16FMA(&wr[0], &xi[0], k8)
+				}
+				for j := k8; j < cols; j++ {
+					v += val(wr, j) * xi[j]
+				}
+				s.out[i*rows+r] = v
+			}
+		}
+		return
+	}
+	buf := s.rows[worker][:4*cols]
+	for r := lo; r < hi; r += 4 {
+		r1 := min(hi, r+4)
+		for rr := r; rr < r1; rr++ {
+			wr, dst := w.Data[rr*rb:(rr+1)*rb], buf[(rr-r)*cols:(rr-r+1)*cols]
+			if f16 {
+				widenF16(&wr[0], &dst[0], k8)
+			} else {
+				widenBF16(&wr[0], &dst[0], k8)
+			}
+			for j := k8; j < cols; j++ {
+				dst[j] = val(wr, j)
+			}
+		}
+		s.f32Block(buf[:(r1-r)*cols], r, r1)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // 1536×576 (ffn_gate/ffn_up), one token (decode) and 128 tokens (prefill).
 // GFLOP/cpu-s divides by the process's CPU time instead of wall time.
 func BenchmarkMatMul(b *testing.B) {
-	for _, typ := range []Type{F32, F16, Q8_0, Q4_0} {
+	for _, typ := range []Type{F32, F16, BF16, Q8_0, Q4_0} {
 		for _, sh := range [][2]int{{576, 1536}, {1536, 576}} {
 			rows, cols := sh[0], sh[1]
 			r := rand.New(rand.NewPCG(1, 1))
