@@ -147,7 +147,7 @@ func (m *Model) layerForward(l, n int) {
 	normRows(h, x, w.ffnNorm, E, c.NormEps)
 	m.pool.MatMul(g, &w.gate, h, n)
 	m.pool.MatMul(u, &w.up, h, n)
-	siluMul(g, u)
+	m.pool.SiLUMul(g, u)
 	m.pool.MatMul(h, &w.down, g, n)
 	addTo(x, h)
 }

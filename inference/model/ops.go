@@ -27,12 +27,6 @@ func rope(x []float32, nHeads, headDim, ropeDim, pos int, base float32, neox boo
 // addTo: dst += x.
 func addTo(dst, x []float32) { tensor.Add(dst, dst, x) }
 
-// siluMul: g = silu(g) ⊙ u, the SwiGLU gate.
-func siluMul(g, u []float32) {
-	tensor.SiLU(g)
-	tensor.Mul(g, g, u)
-}
-
 // dot is Σ a_i b_i.
 func dot(a, b []float32) float32 { return tensor.Dot(a, b) }
 

@@ -5,13 +5,15 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"time"
 
 	"github.com/logsift/logsift/inference/model"
 )
 
-const benchUsage = "--model M [--threads T] [--kv-type f32|f16] [--pp 128] [--tg 64] [--reps 3] [--format json|text]\n" +
+const benchUsage = "--model M [--threads T] [--kv-type f32|f16] [--pp 128] [--tg 64] [--reps 3] [--cpuprofile FILE] [--format json|text]\n" +
 	"       bench --model M --concurrency C --prompt-tokens P --gen-tokens G [--shared-prefix N] [--requests R] [--kv-mib 256] [--no-prefix-cache] [--json-schema FILE|default [--no-jump-forward]] [--prompts FILE] [--draft-model D] [--speculate off|draft|lookup|auto] [--threads T] [--format json|text]"
 
 type benchResult struct {
@@ -38,7 +40,7 @@ type benchResult struct {
 // random tokens into an empty cache (logits for the last one), tg is TG
 // single-token steps from an empty cache. One untimed warm-up of each runs
 // first; the reported rates are medians over the repetitions.
-func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("bench")
 	path := fs.String("model", "", "GGUF model file")
 	threads := fs.Int("threads", 0, "threads (0 = one per CPU)")
@@ -48,6 +50,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reps := fs.Int("reps", 3, "repetitions (the median is reported)")
 	seed := fs.Uint64("seed", 1, "seed of the random token ids")
 	format := fs.String("format", "json", "output format: json or text")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed repetitions to this file (go tool pprof)")
 	var so serveOptions
 	fs.IntVar(&so.concurrency, "concurrency", 0, "serving mode: requests in flight through the engine (0 = the pp/tg kernel benchmark)")
 	fs.IntVar(&so.promptTokens, "prompt-tokens", 64, "serving mode: prompt tokens per request")
@@ -70,7 +73,6 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	var err error
 	if so.schema, so.schemaMaxBytes, err = loadSchema(*schemaArg); err != nil {
 		return err
 	}
@@ -160,10 +162,29 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		w, c := rates(n, wall0, cpu0)
 		return w, c, nil
 	}
+	// Warm-ups run before the profile starts, so it shows the steady state.
 	if *pp > 0 {
-		if _, _, err := runPP(); err != nil { // warm-up
+		if _, _, err := runPP(); err != nil {
 			return err
 		}
+	}
+	if *tg > 0 {
+		if _, _, err := runTG(1); err != nil {
+			return err
+		}
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if serr := stop(); serr != nil && err == nil {
+				err = serr
+			}
+		}()
+	}
+	if *pp > 0 {
 		var perCPU []float64
 		for r := 0; r < *reps; r++ {
 			if err := ctx.Err(); err != nil {
@@ -179,9 +200,6 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		res.PPTokensPerS, res.PPTokensPerCPUS = median(res.PPRepsPerS), median(perCPU)
 	}
 	if *tg > 0 {
-		if _, _, err := runTG(1); err != nil { // warm-up
-			return err
-		}
 		var perCPU []float64
 		for r := 0; r < *reps; r++ {
 			v, c, err := runTG(*tg)
@@ -211,4 +229,24 @@ func median(v []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// startCPUProfile starts the runtime's CPU profiler writing to path; stop
+// ends it and closes the file.
+func startCPUProfile(path string) (stop func() error, err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cpuprofile: %w", err)
+		}
+		return nil
+	}, nil
 }

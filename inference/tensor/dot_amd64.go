@@ -108,3 +108,9 @@ func dotF16FMA(w *byte, x *float32, n int) float32
 //
 //go:noescape
 func dotBF16FMA(w *byte, x *float32, n int) float32
+
+// siluMulAVX is x[i] = silu(x[i])·u[i] for n elements (n a positive
+// multiple of 8), with a vectorised exp accurate to a few ulp.
+//
+//go:noescape
+func siluMulAVX(x, u *float32, n int)

@@ -48,3 +48,4 @@ func widenF16(w *byte, dst *float32, n int)         { panic("BUG: tensor: no ass
 func widenBF16(w *byte, dst *float32, n int)        { panic("BUG: tensor: no assembly kernels") }
 func dotF16FMA(w *byte, x *float32, n int) float32  { panic("BUG: tensor: no assembly kernels") }
 func dotBF16FMA(w *byte, x *float32, n int) float32 { panic("BUG: tensor: no assembly kernels") }
+func siluMulAVX(x, u *float32, n int)               { panic("BUG: tensor: no assembly kernels") }

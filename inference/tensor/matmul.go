@@ -6,11 +6,13 @@ import "fmt"
 // Operands live here rather than in a closure so that MatMul allocates
 // nothing per call.
 type matmulState struct {
-	job func(worker, lo, hi int) // rowsJob, bound once at NewPool
+	job     func(worker, lo, hi int) // rowsJob, bound once at NewPool
+	prepJob func(worker, lo, hi int) // prepUnits, bound once at NewPool
 
 	out []float32
 	w   *Matrix
 	x   []float32 // activations as the kernel consumes them (rounded for F16/BF16)
+	xf  []float32 // the caller's activations while prepareAsm runs
 	n   int
 	rb  int
 
@@ -26,6 +28,7 @@ type matmulState struct {
 
 func (s *matmulState) init(p *Pool) {
 	s.job = s.rowsJob
+	s.prepJob = s.prepUnits
 	s.rows = make([][]float32, p.threads)
 }
 
@@ -87,7 +90,7 @@ func (p *Pool) MatMul(out []float32, w *Matrix, x []float32, n int) {
 		}
 	case Q8_0, Q4_0:
 		if s.useAsm {
-			s.prepareAsm(x[:n*cols], n, cols)
+			s.prepareAsm(p, x[:n*cols], n, cols)
 			break
 		}
 		s.act.resize(n * cols)

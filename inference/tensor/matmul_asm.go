@@ -32,9 +32,16 @@ type asmAct struct {
 	g4s  []int32   // per group: [nb][4] block sums
 }
 
+// prepParallelMin is the batch size from which prepareAsm splits its work
+// over the pool; a decode step's vector or two is quicker on one goroutine.
+const prepParallelMin = 16
+
 // prepareAsm quantises the n vectors of x as quantizeAct does, straight to
-// int8 (quantQ8Blocks), and interleaves the groups of four.
-func (s *matmulState) prepareAsm(xf []float32, n, cols int) {
+// int8 (quantQ8Blocks), and interleaves the groups of four. A batch is
+// split over the pool by groups of four vectors (the vectors after the last
+// whole group are one more piece), each piece quantising and interleaving
+// its own vectors.
+func (s *matmulState) prepareAsm(p *Pool, xf []float32, n, cols int) {
 	a, x := &s.act, &s.asm
 	nb := cols / QK
 	if cap(x.act8) < n*cols {
@@ -46,12 +53,6 @@ func (s *matmulState) prepareAsm(xf []float32, n, cols int) {
 		a.sum = make([]int32, n*nb)
 	}
 	a.d, a.sum = a.d[:n*nb], a.sum[:n*nb]
-	if n*nb > 0 {
-		quantQ8Blocks(&xf[0], n*nb, &x.act8[0], &a.sum[0], &a.d[0])
-	}
-	for b, amax := range a.d {
-		a.d[b] = fp16Table[FP32ToFP16(amax/127)]
-	}
 	g := n / 4
 	if cap(x.g4q) < g*4*cols {
 		x.g4q = make([]int8, g*4*cols)
@@ -59,7 +60,30 @@ func (s *matmulState) prepareAsm(xf []float32, n, cols int) {
 		x.g4s = make([]int32, g*4*nb)
 	}
 	x.g4q, x.g4d, x.g4s = x.g4q[:g*4*cols], x.g4d[:g*4*nb], x.g4s[:g*4*nb]
-	for k := 0; k < g; k++ {
+	s.xf, s.n = xf, n
+	units := (n + 3) / 4
+	if n < prepParallelMin {
+		s.prepUnits(0, 0, units)
+	} else {
+		p.run(units, s.prepJob)
+	}
+	s.xf = nil
+}
+
+// prepUnits quantises and interleaves the vectors of units [lo,hi): unit k
+// is vectors 4k..4k+3 (fewer for the last when n is not a multiple of 4).
+func (s *matmulState) prepUnits(_, lo, hi int) {
+	a, x, xf, n, cols := &s.act, &s.asm, s.xf, s.n, s.w.Cols
+	nb := cols / QK
+	v0, v1 := 4*lo, min(n, 4*hi)
+	if nb == 0 || v0 >= v1 {
+		return
+	}
+	quantQ8Blocks(&xf[v0*cols], (v1-v0)*nb, &x.act8[v0*cols], &a.sum[v0*nb], &a.d[v0*nb])
+	for b := v0 * nb; b < v1*nb; b++ {
+		a.d[b] = fp16Table[FP32ToFP16(a.d[b]/127)]
+	}
+	for k := lo; k < hi && 4*k+4 <= n; k++ {
 		for c := 0; c < 4; c++ {
 			i := 4*k + c
 			for b := 0; b < nb; b++ {

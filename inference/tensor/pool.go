@@ -46,7 +46,8 @@ type Pool struct {
 	userFn  func(lo, hi int)
 	userJob func(worker, lo, hi int) // bound once: calling userFn without a per-call closure
 
-	mm matmulState
+	mm   matmulState
+	silu siluState
 }
 
 // poolWorker is one worker's parking state. sleeping is set by the worker
@@ -76,6 +77,7 @@ func NewPool(threads int) *Pool {
 	p := &Pool{threads: threads, workers: make([]poolWorker, threads-1)}
 	p.userJob = func(_, lo, hi int) { p.userFn(lo, hi) }
 	p.mm.init(p)
+	p.silu.init()
 	p.caller.wake = make(chan struct{}, 1)
 	for k := range p.workers {
 		p.workers[k].wake = make(chan struct{}, 1)
