@@ -28,6 +28,7 @@ type scratch struct {
 	batch  []Entry
 	slots  int         // attention work slots (one per thread)
 	scores [][]float32 // per slot, one score per attended position
+	rows   [][]float32 // per slot, keys then values gathered from a KV store that is neither flat nor paged
 }
 
 func (s *scratch) init(m *Model) {
@@ -43,6 +44,7 @@ func (s *scratch) init(m *Model) {
 	s.out = make([]int, 0, n)
 	s.slots = m.pool.Threads()
 	s.scores = make([][]float32, s.slots)
+	s.rows = make([][]float32, s.slots)
 	s.attnFn = m.attendSlots
 }
 
@@ -211,9 +213,10 @@ func (m *Model) attendSlots(lo, hi int) {
 		m.attendBlocks(lo, hi)
 		return
 	}
-	hd, qd, group := c.HeadDim, c.QDim(), c.NHead/c.NHeadKV
+	hd, qd, kvd, group := c.HeadDim, c.QDim(), c.KVDim(), c.NHead/c.NHeadKV
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	pairs := len(s.batch) * c.NHead
+	flat, _ := s.kv.(*Cache)
 	for slot := lo; slot < hi; slot++ {
 		scores := s.scores[slot]
 		for pi := slot; pi < pairs; pi += s.slots {
@@ -222,30 +225,53 @@ func (m *Model) attendSlots(lo, hi int) {
 			seq, pos := int(e.Seq), int(e.Pos)
 			ko := (head / group) * hd
 			qh := s.q[i*qd+head*hd : i*qd+(head+1)*hd]
-			mx := float32(math.Inf(-1))
-			for t := 0; t <= pos; t++ {
-				sc := dot(qh, s.kv.Key(s.layer, seq, t)[ko:ko+hd]) * scale
-				scores[t] = sc
-				mx = max(mx, sc)
-			}
-			var sum float64
-			for t := 0; t <= pos; t++ {
-				ex := float32(math.Exp(float64(scores[t] - mx)))
-				scores[t] = ex
-				sum += float64(ex)
-			}
-			inv := float32(1 / sum)
 			out := s.att[i*qd+head*hd : i*qd+(head+1)*hd]
-			clear(out)
-			for t := 0; t <= pos; t++ {
-				w := scores[t] * inv
+			sc := scores[:pos+1]
+			// The flat cache keeps a sequence's positions kvd floats
+			// apart: one strided call per step instead of one per key.
+			// Another store's rows are gathered first (the same kernels,
+			// so the same results).
+			var kr, vr []float32
+			stride := kvd
+			if flat != nil {
+				o := flat.off(s.layer, seq, 0) + ko
+				kr, vr = flat.k[o:o+pos*kvd+hd], flat.v[o:o+pos*kvd+hd]
+			} else {
+				kr, vr = s.gather(slot, seq, pos+1, ko, hd)
+				stride = hd
+			}
+			tensor.ScoreRows(sc, kr, stride, qh, scale)
+			mx := float32(math.Inf(-1))
+			for _, v := range sc {
+				mx = max(mx, v)
+			}
+			inv := float32(1 / tensor.ExpShift(sc, mx))
+			for t := range sc {
+				w := sc[t] * inv
 				if m.kvF16 {
 					w = tensor.FP16ToFP32(tensor.FP32ToFP16(w))
 				}
-				axpy(out, w, s.kv.Value(s.layer, seq, t)[ko:ko+hd])
+				sc[t] = w
 			}
+			clear(out)
+			tensor.AccumRows(out, sc, vr, stride)
 		}
 	}
+}
+
+// gather copies columns [ko, ko+hd) of the keys and values of positions
+// 0..n-1 of seq into the slot's scratch, hd floats per position.
+func (s *scratch) gather(slot, seq, n, ko, hd int) (k, v []float32) {
+	if cap(s.rows[slot]) < 2*n*hd {
+		s.rows[slot] = make([]float32, 2*n*hd)
+	}
+	buf := s.rows[slot][:2*n*hd]
+	k, v = buf[:n*hd], buf[n*hd:]
+	for t := range n {
+		copy(k[t*hd:(t+1)*hd], s.kv.Key(s.layer, seq, t)[ko:ko+hd])
+		copy(v[t*hd:(t+1)*hd], s.kv.Value(s.layer, seq, t)[ko:ko+hd])
+	}
+	return k, v
 }
 
 // attendBlocks computes the attention of attendSlots over a Paged store,
@@ -284,13 +310,13 @@ func (m *Model) attendBlocks(lo, hi int) {
 			var sum float64
 			for j := 0; j*bs < n; j++ {
 				rows := min(bs, n-j*bs)
-				base := int(table[j]) * bs * kvd
+				base := int(table[j])*bs*kvd + ko
+				end := base + (rows-1)*kvd + hd
+				sc := scores[:rows]
+				tensor.ScoreRows(sc, kl[base:end], kvd, qh, scale)
 				bmx := float32(math.Inf(-1))
-				for t := range rows {
-					o := base + t*kvd + ko
-					sc := dot(qh, kl[o:o+hd]) * scale
-					scores[t] = sc
-					bmx = max(bmx, sc)
+				for _, v := range sc {
+					bmx = max(bmx, v)
 				}
 				if bmx > mx {
 					if sum != 0 {
@@ -300,12 +326,8 @@ func (m *Model) attendBlocks(lo, hi int) {
 					}
 					mx = bmx
 				}
-				for t := range rows {
-					ex := float32(math.Exp(float64(scores[t] - mx)))
-					sum += float64(ex)
-					o := base + t*kvd + ko
-					axpy(out, ex, vl[o:o+hd])
-				}
+				sum += tensor.ExpShift(sc, mx)
+				tensor.AccumRows(out, sc, vl[base:end], kvd)
 			}
 			scaleTo(out, float32(1/sum))
 		}

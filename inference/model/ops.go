@@ -27,11 +27,7 @@ func rope(x []float32, nHeads, headDim, ropeDim, pos int, base float32, neox boo
 // addTo: dst += x.
 func addTo(dst, x []float32) { tensor.Add(dst, dst, x) }
 
-// dot is Σ a_i b_i.
-func dot(a, b []float32) float32 { return tensor.Dot(a, b) }
 
-// axpy: dst += a·x.
-func axpy(dst []float32, a float32, x []float32) { tensor.Axpy(dst, a, x[:len(dst)]) }
 
 // ropeScaled is rope with llama.cpp's frequency scaling: pair i of each head
 // turns by freqScale·θ_i/factors[i] instead of θ_i (θ_i = pos·base^(-2i/ropeDim),

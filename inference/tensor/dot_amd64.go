@@ -114,3 +114,27 @@ func dotBF16FMA(w *byte, x *float32, n int) float32
 //
 //go:noescape
 func siluMulAVX(x, u *float32, n int)
+
+// dotRows4 is out[r] = Σ_{j<n} k[r·stride+j]·q[j] for four rows stride
+// elements apart (n a positive multiple of 8): attention scores of four
+// cached keys.
+//
+//go:noescape
+func dotRows4(k *float32, stride int, q *float32, n int, out *[4]float32)
+
+// accumRows32 is out[c] += Σ_{t<n} w[t]·v[t·stride+c] for c < 32 (n >= 1):
+// the attention-weighted sum of n cached values, 32 columns at a time.
+//
+//go:noescape
+func accumRows32(out *float32, w *float32, v *float32, stride int, n int)
+
+// accumRows8 is accumRows32 for 8 columns.
+//
+//go:noescape
+func accumRows8(out *float32, w *float32, v *float32, stride int, n int)
+
+// expShiftAVX is x[i] = exp(x[i]-m) for n elements (n a positive multiple
+// of 8), with siluMulAVX's exp.
+//
+//go:noescape
+func expShiftAVX(x *float32, m float32, n int)

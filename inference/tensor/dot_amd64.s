@@ -949,3 +949,166 @@ siluloop:
 	JNZ siluloop
 	VZEROUPPER
 	RET
+
+// func dotRows4(k *float32, stride int, q *float32, n int, out *[4]float32)
+// out[r] = Σ_{j<n} k[r·stride+j]·q[j] for r < 4; n a positive multiple of 8,
+// stride in elements. One q load feeds four FMAs, and the four sums share
+// one horizontal reduction.
+TEXT ·dotRows4(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), SI
+	MOVQ stride+8(FP), BX
+	SHLQ $2, BX
+	MOVQ q+16(FP), DI
+	MOVQ n+24(FP), CX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ AX, AX
+
+dr4loop:
+	VMOVUPS (DI)(AX*4), Y4
+	VFMADD231PS (SI)(AX*4), Y4, Y0
+	VFMADD231PS (R8)(AX*4), Y4, Y1
+	VFMADD231PS (R9)(AX*4), Y4, Y2
+	VFMADD231PS (R10)(AX*4), Y4, Y3
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JLT dr4loop
+
+	VHADDPS Y1, Y0, Y0
+	VHADDPS Y3, Y2, Y2
+	VHADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	MOVQ out+32(FP), AX
+	VMOVUPS X0, (AX)
+	VZEROUPPER
+	RET
+
+// func accumRows32(out *float32, w *float32, v *float32, stride int, n int)
+// out[c] += Σ_{t<n} w[t]·v[t·stride+c] for c < 32, n >= 1, stride in
+// elements: the 32 outputs stay in four registers for all n rows.
+TEXT ·accumRows32(SB), NOSPLIT, $0-40
+	MOVQ out+0(FP), DX
+	MOVQ w+8(FP), DI
+	MOVQ v+16(FP), SI
+	MOVQ stride+24(FP), BX
+	SHLQ $2, BX
+	MOVQ n+32(FP), CX
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS 96(DX), Y3
+
+ar32loop:
+	VBROADCASTSS (DI), Y4
+	VFMADD231PS (SI), Y4, Y0
+	VFMADD231PS 32(SI), Y4, Y1
+	VFMADD231PS 64(SI), Y4, Y2
+	VFMADD231PS 96(SI), Y4, Y3
+	ADDQ $4, DI
+	ADDQ BX, SI
+	DECQ CX
+	JNZ ar32loop
+
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VZEROUPPER
+	RET
+
+// func accumRows8(out *float32, w *float32, v *float32, stride int, n int)
+// accumRows32 for 8 outputs.
+TEXT ·accumRows8(SB), NOSPLIT, $0-40
+	MOVQ out+0(FP), DX
+	MOVQ w+8(FP), DI
+	MOVQ v+16(FP), SI
+	MOVQ stride+24(FP), BX
+	SHLQ $2, BX
+	MOVQ n+32(FP), CX
+	VMOVUPS (DX), Y0
+
+ar8loop:
+	VBROADCASTSS (DI), Y4
+	VFMADD231PS (SI), Y4, Y0
+	ADDQ $4, DI
+	ADDQ BX, SI
+	DECQ CX
+	JNZ ar8loop
+
+	VMOVUPS Y0, (DX)
+	VZEROUPPER
+	RET
+
+// func expShiftAVX(x *float32, m float32, n int)
+// x[i] = exp(x[i]-m) for i < n, n a positive multiple of 8, with
+// siluMulAVX's exp (arguments clamped to [-86, 88]).
+TEXT ·expShiftAVX(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), DI
+	VBROADCASTSS m+8(FP), Y3
+	MOVQ n+16(FP), CX
+	MOVL $0x42b00000, AX // 88
+	MOVL AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL $0xc2ac0000, AX // -86
+	MOVL AX, X6
+	VPBROADCASTD X6, Y6
+	MOVL $0x3fb8aa3b, AX // log2(e)
+	MOVL AX, X7
+	VPBROADCASTD X7, Y7
+	MOVL $0x3f318000, AX // ln2 high part
+	MOVL AX, X8
+	VPBROADCASTD X8, Y8
+	MOVL $0xb95e8083, AX // ln2 low part
+	MOVL AX, X9
+	VPBROADCASTD X9, Y9
+	MOVL $0x3ab60b61, AX // 1/720
+	MOVL AX, X10
+	VPBROADCASTD X10, Y10
+	MOVL $0x3c088889, AX // 1/120
+	MOVL AX, X11
+	VPBROADCASTD X11, Y11
+	MOVL $0x3d2aaaab, AX // 1/24
+	MOVL AX, X12
+	VPBROADCASTD X12, Y12
+	MOVL $0x3e2aaaab, AX // 1/6
+	MOVL AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL $0x3f000000, AX // 1/2
+	MOVL AX, X14
+	VPBROADCASTD X14, Y14
+	MOVL $0x3f800000, AX // 1
+	MOVL AX, X15
+	VPBROADCASTD X15, Y15
+
+exploop:
+	VMOVUPS (DI), Y1
+	VSUBPS Y3, Y1, Y1      // y = x - m
+	VMINPS Y5, Y1, Y1
+	VMAXPS Y6, Y1, Y1
+	VMULPS Y7, Y1, Y2
+	VROUNDPS $0, Y2, Y2    // k
+	VMOVAPS Y1, Y0
+	VFNMADD231PS Y8, Y2, Y0 // r = y - k·ln2hi
+	VFNMADD231PS Y9, Y2, Y0 // r -= k·ln2lo
+	VMOVAPS Y10, Y4
+	VFMADD213PS Y11, Y0, Y4
+	VFMADD213PS Y12, Y0, Y4
+	VFMADD213PS Y13, Y0, Y4
+	VFMADD213PS Y14, Y0, Y4
+	VFMADD213PS Y15, Y0, Y4
+	VFMADD213PS Y15, Y0, Y4 // exp(r)
+	VCVTPS2DQ Y2, Y2
+	VPSLLD $23, Y2, Y2
+	VPADDD Y2, Y4, Y4      // exp(y) = exp(r)·2^k
+	VMOVUPS Y4, (DI)
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ exploop
+	VZEROUPPER
+	RET

@@ -49,3 +49,13 @@ func widenBF16(w *byte, dst *float32, n int)        { panic("BUG: tensor: no ass
 func dotF16FMA(w *byte, x *float32, n int) float32  { panic("BUG: tensor: no assembly kernels") }
 func dotBF16FMA(w *byte, x *float32, n int) float32 { panic("BUG: tensor: no assembly kernels") }
 func siluMulAVX(x, u *float32, n int)               { panic("BUG: tensor: no assembly kernels") }
+func dotRows4(k *float32, stride int, q *float32, n int, out *[4]float32) {
+	panic("BUG: tensor: no assembly kernels")
+}
+func accumRows32(out *float32, w *float32, v *float32, stride int, n int) {
+	panic("BUG: tensor: no assembly kernels")
+}
+func accumRows8(out *float32, w *float32, v *float32, stride int, n int) {
+	panic("BUG: tensor: no assembly kernels")
+}
+func expShiftAVX(x *float32, m float32, n int) { panic("BUG: tensor: no assembly kernels") }
