@@ -27,8 +27,6 @@ func rope(x []float32, nHeads, headDim, ropeDim, pos int, base float32, neox boo
 // addTo: dst += x.
 func addTo(dst, x []float32) { tensor.Add(dst, dst, x) }
 
-
-
 // ropeScaled is rope with llama.cpp's frequency scaling: pair i of each head
 // turns by freqScale·θ_i/factors[i] instead of θ_i (θ_i = pos·base^(-2i/ropeDim),
 // built in float32 like the ggml rope cache). Linear rope scaling sets
