@@ -30,9 +30,12 @@ import (
 //     word is the template's fingerprint and the category has to come from
 //     the words that remain (random deletion, as in text-classification
 //     augmentation). Slot values, the component and the level are kept.
-type augment struct{ relevel, reformat, rename, drop float64 }
+//
+// compose is the share of examples built from a frame and a category's
+// lexicon instead of a template (compose.go).
+type augment struct{ relevel, reformat, rename, drop, compose float64 }
 
-var defaultAugment = augment{relevel: 0.35, reformat: 0.35, rename: 0.30, drop: 0.25}
+var defaultAugment = augment{relevel: 0.35, reformat: 0.35, rename: 0.30, drop: 0.25, compose: composeShare}
 
 // donor is a header family a message can be rewritten under.
 type donor struct {
@@ -232,7 +235,18 @@ func fmtPlain(g *gen, l *line) string {
 // and cluster monitors, with the level and the component in varying places.
 func fmtGeneric(g *gen, l *line) string {
 	ts := l.ts.Format(g.pick([]string{"2006-01-02 15:04:05", "2006-01-02T15:04:05.000Z", "Jan _2 15:04:05", "2006/01/02 15:04:05.000", "06-01-02 15:04:05", "2006-01-02-15.04.05.000000"}))
-	switch g.r.IntN(9) {
+	switch g.r.IntN(10) {
+	case 9:
+		// Supercomputer RAS event logs: an alert flag, the epoch, the
+		// date, the reporting location twice and a facility before the
+		// component, which they write in capitals.
+		if !strings.ContainsAny(l.comp, "./$") {
+			l.comp = strings.ToUpper(l.comp)
+		}
+		loc := g.rasLocation()
+		return fmt.Sprintf("%s %d %s %s %s %s %s %s %s %s", g.pick([]string{"-", "-", "-", "KERNDTLB", "APPSEV", "HWFAIL"}), l.ts.Unix(),
+			l.ts.Format("2006.01.02"), loc, l.ts.Format("2006-01-02-15.04.05.000000"), loc, g.pick([]string{"RAS", "RAS", "NULL", "MON"}),
+			l.comp, strings.ToUpper(l.level), l.msg)
 	case 0:
 		return ts + " " + l.level + " [" + l.comp + "] " + l.msg
 	case 1:
@@ -248,9 +262,19 @@ func fmtGeneric(g *gen, l *line) string {
 	case 6:
 		return strconv.FormatInt(l.ts.Unix(), 10) + " " + ts + " " + g.nodeID() + " " + l.comp + " " + l.level + " " + l.msg
 	case 7:
-		return ts + " [" + g.pick(threads) + "] " + l.level + " " + l.comp + " " + l.msg
+		return ts + " [" + g.thread() + "] " + l.level + " " + l.comp + " " + l.msg
 	}
 	return ts + " " + l.level + " " + g.pid() + " --- " + l.comp + ": " + l.msg
+}
+
+// rasLocation is a supercomputer location code: rack, midplane, node
+// card, and the card and unit ("R12-M1-N4-C:J07-U11").
+func (g *gen) rasLocation() string {
+	loc := fmt.Sprintf("R%02d-M%d-N%X", g.r.IntN(80), g.r.IntN(2), g.r.IntN(16))
+	if g.r.IntN(4) != 0 {
+		loc += fmt.Sprintf("-%s:J%02d-U%02d", g.pick([]string{"C", "I"}), g.r.IntN(19), g.r.IntN(12))
+	}
+	return loc
 }
 
 // nodeID is a cluster node name as rack-based monitors write it.

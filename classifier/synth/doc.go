@@ -29,7 +29,16 @@
 // the severity label follows it, the message is written under another
 // family's header, the component is replaced by a made-up name the model
 // can only find by reading the line, or one word of the message is left out
-// so that no single word fingerprints a template.
+// so that no single word fingerprints a template. Headers name made-up
+// hosts and threads half the time, so the model finds the host and the
+// logger by their place in the header rather than by knowing the names.
+//
+// Composition (compose.go) builds 30% of the examples from two independent
+// halves instead of a template: a sentence frame shared by every category,
+// which carries the severity ("Failed to {verb} {object}: {reason}"), and
+// one category's lexicon of objects, verbs and failure reasons, which
+// carries the category; so the category has to be read from what the
+// message is about.
 //
 // The real Loghub sample in ../../../shared/data/loghub is for evaluation
 // only; none of its lines are used here.

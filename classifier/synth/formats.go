@@ -27,7 +27,38 @@ var (
 
 func (g *gen) pid() string { return strconv.Itoa(100 + g.r.IntN(60000)) }
 
-func (g *gen) hostName() string { return g.pick(hostNames) }
+// hostName is the host a header names: half the time a made-up one, so the
+// model learns the host by its place in the header, not by knowing the
+// name, and does not take an unfamiliar host ("combo") for the program.
+func (g *gen) hostName() string {
+	switch g.r.IntN(6) {
+	case 0:
+		return g.nameWord()
+	case 1:
+		return fmt.Sprintf("%s%d", g.nameWord(), g.r.IntN(100))
+	case 2:
+		return fmt.Sprintf("%s-%s-%02d", g.nameWord(), g.nameWord(), g.r.IntN(100))
+	}
+	return g.pick(hostNames)
+}
+
+// thread is the thread a Java header names: a common one, or a made-up one
+// shaped like the names of worker threads, which often look like class
+// names ("LeaseRenewer:user@host:9000", "SendWorker:188978561024") and must
+// not be taken for the logger.
+func (g *gen) thread() string {
+	switch g.r.IntN(8) {
+	case 0:
+		return g.camel()
+	case 1:
+		return fmt.Sprintf("%s:%s@%s:%d", g.camel(), g.nameWord(), g.hostName(), 1024+g.r.IntN(60000))
+	case 2:
+		return fmt.Sprintf("%s:%d", g.camel(), g.r.Int64N(1e12))
+	case 3:
+		return fmt.Sprintf("%s %s #%d", g.camel(), g.nameWord(), g.r.IntN(10))
+	}
+	return g.thread()
+}
 
 // progTag renders "prog[pid]" (or just "prog" for the kernel and sometimes
 // for others, as rsyslog does when the sender gives no pid).
@@ -73,13 +104,13 @@ func fmt5424(g *gen, l *line, host string) string {
 func fmtLog4j(g *gen, l *line) string {
 	switch g.r.IntN(5) {
 	case 0:
-		return l.ts.Format("2006-01-02 15:04:05,000") + " " + l.level + " [" + g.pick(threads) + "] " + l.comp + ": " + l.msg
+		return l.ts.Format("2006-01-02 15:04:05,000") + " " + l.level + " [" + g.thread() + "] " + l.comp + ": " + l.msg
 	case 1:
 		return l.ts.Format("2006-01-02 15:04:05,000") + " " + l.level + " " + l.comp + ": " + l.msg
 	case 2:
-		return fmt.Sprintf("%s %5s %s --- [%15s] %-40s : %s", l.ts.Format("2006-01-02 15:04:05.000"), l.level, g.pid(), g.pick(threads), l.comp, l.msg)
+		return fmt.Sprintf("%s %5s %s --- [%15s] %-40s : %s", l.ts.Format("2006-01-02 15:04:05.000"), l.level, g.pid(), g.thread(), l.comp, l.msg)
 	case 3:
-		return fmt.Sprintf("%s [%s] %-5s %s - %s", l.ts.Format("15:04:05.000"), g.pick(threads), l.level, l.comp, l.msg)
+		return fmt.Sprintf("%s [%s] %-5s %s - %s", l.ts.Format("15:04:05.000"), g.thread(), l.level, l.comp, l.msg)
 	}
 	return l.ts.Format("2006-01-02T15:04:05.000Z07:00") + " " + l.level + " " + l.comp + " - " + l.msg
 }
@@ -112,6 +143,16 @@ func fmtKafka(g *gen, l *line) string {
 func fmtZooKeeper(g *gen, l *line) string {
 	thread := g.pick([]string{"QuorumPeer[myid=1](plain=0.0.0.0:2181)(secure=disabled)", "NIOWorkerThread-3", "main", "SyncThread:2",
 		"LearnerHandler-/" + g.ip() + ":" + strconv.Itoa(40000+g.r.IntN(20000)), "NIOServerCxnFactory.AcceptThread:0.0.0.0/0.0.0.0:2181", "ListenerHandler-/" + g.ip() + ":3888"})
+	switch g.r.IntN(4) {
+	case 0:
+		// Worker threads are named after their class, the inner one
+		// when it is nested: "SendWorker:7:QuorumCnxManager$SendWorker".
+		if inner := l.comp[strings.LastIndexAny(l.comp, ".$")+1:]; inner != "" {
+			thread = inner + ":" + strconv.FormatInt(g.r.Int64N(1e12), 10)
+		}
+	case 1:
+		thread = "/" + g.ip() + ":" + strconv.Itoa(1024+g.r.IntN(60000))
+	}
 	myid := ""
 	if g.r.IntN(2) == 0 {
 		myid = " [myid:" + strconv.Itoa(1+g.r.IntN(5)) + "]"
@@ -159,7 +200,7 @@ func fmtJSON(g *gen, l *line) string {
 	ts := l.ts.Format("2006-01-02T15:04:05.000Z07:00")
 	switch g.r.IntN(3) {
 	case 0:
-		return fmt.Sprintf(`{"@timestamp":%q,"level":%q,"logger_name":%q,"thread_name":%q,"message":%s}`, ts, strings.ToUpper(l.level), l.comp, g.pick(threads), jsonString(l.msg))
+		return fmt.Sprintf(`{"@timestamp":%q,"level":%q,"logger_name":%q,"thread_name":%q,"message":%s}`, ts, strings.ToUpper(l.level), l.comp, g.thread(), jsonString(l.msg))
 	case 1:
 		return fmt.Sprintf(`{"timestamp":%q,"severity":%q,"service":%q,"message":%s,"trace_id":"%016x"}`, ts, strings.ToUpper(l.level), l.comp, jsonString(l.msg), g.r.Uint64())
 	}

@@ -168,6 +168,9 @@ func newGen(seed uint64) *gen {
 func (g *gen) next() Example {
 	r := g.reg
 	cat := schemas.Categories[g.r.IntN(len(schemas.Categories))].Name
+	if g.aug.compose > 0 && g.r.Float64() < g.aug.compose {
+		return g.compose(cat)
+	}
 	cells := r.cells[cat]
 	total := 0.0
 	for _, c := range cells {

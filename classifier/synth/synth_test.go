@@ -310,3 +310,49 @@ func TestNamelessDonorLabelsNoComponent(t *testing.T) {
 		}
 	}
 }
+
+func TestComposedExamples(t *testing.T) {
+	g := newGen(5)
+	g.aug = augment{compose: 1}
+	for _, c := range schemas.CategoryNames() {
+		if lx := lexicons[c]; len(lx.objects) == 0 || len(lx.verbs) == 0 || len(lx.reasons) == 0 {
+			t.Fatalf("category %s has no lexicon", c)
+		}
+	}
+	for _, s := range schemas.Severities {
+		if len(framesBySev[s]) == 0 {
+			t.Fatalf("severity %s has no frame", s)
+		}
+	}
+	cats := map[string]int{}
+	for range 5000 {
+		e := g.next()
+		cats[e.Category]++
+		if e.System != "composed" || !strings.HasPrefix(e.Template, "composed: "+e.Category+": ") {
+			t.Fatalf("not a composed example: %+v", e)
+		}
+		if strings.ContainsAny(e.Raw, "{}") && !strings.HasPrefix(e.Raw, "{") {
+			t.Fatalf("unfilled placeholder: %q", e.Raw)
+		}
+		if !strings.Contains(e.Raw, e.Component) || !isSeverity(e.Severity) {
+			t.Fatalf("bad labels %q/%q for %q", e.Severity, e.Component, e.Raw)
+		}
+		found := false
+		for _, o := range lexicons[e.Category].objects {
+			raw := strings.ToLower(e.Raw)
+			if strings.Contains(raw, strings.ToLower(o)) || strings.Contains(raw, strings.ToLower(plural(o))) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Fatalf("no %s object in %q", e.Category, e.Raw)
+		}
+	}
+	if len(cats) != len(schemas.Categories) {
+		t.Fatalf("categories drawn: %v", cats)
+	}
+	if got := plural("job queue entry") + " " + plural("process") + " " + plural("key"); got != "job queue entries processes keys" {
+		t.Fatalf("plural: %s", got)
+	}
+}
