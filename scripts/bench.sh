@@ -101,6 +101,21 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 	echo '```'
 	(cd inference && go test -run '^$' -bench 'MatMul' -benchtime 20x ./tensor/ 2>&1 | grep -E 'Benchmark|GFLOP' || true)
 	echo '```'
+	mhz=$(grep -m1 'cpu MHz' /proc/cpuinfo | cut -d: -f2 | xargs)
+	peak=$(cd inference && go test -run '^$' -bench 'FMAPeak' -benchtime 200x -count 3 ./tensor/ 2>&1 | awk '/FMAPeak\/t=1/ { v = $(NF-1); if (v > p1) p1 = v } /FMAPeak\/t=2/ { v = $(NF-1); if (v > p2) p2 = v } END { printf "%.0f %.0f", p1, p2 }')
+	echo
+	echo "FMA peak, measured (\`BenchmarkFMAPeak\`: independent 8-lane FMA chains, no memory; best of 3): ${peak% *} GFLOP/s on"
+	echo "one core, ${peak#* } GFLOP/s on two, i.e. 2 FMA units × 8 lanes × 2 flops at about $(awk -v p="${peak% *}" 'BEGIN { printf "%.2f", p/32 }') GHz"
+	echo "(the kernel reports $mhz MHz; the cores boost above it). The F32 GEMM rows above (n=128) are measured against these."
+	echo
+	echo "### Where one decode step's time goes (Q4_0, 1 thread, 64 tokens)"
+	echo
+	echo "\`logsift model bench --pp 0 --tg 64 --threads 1 --cpuprofile\`, \`go tool pprof -top\`, functions with at least 1% of the samples:"
+	echo
+	echo '```'
+	$BIN model bench --model "$WORK/perf-135m-q4_0.gguf" --threads 1 --pp 0 --tg 64 --reps 3 --cpuprofile "$WORK/decode.prof" >/dev/null
+	go tool pprof -top -nodecount=12 "$BIN" "$WORK/decode.prof" 2>/dev/null | awk '/flat%/ { on = 1 } on && ($2+0 >= 1 || /flat%/) { print }'
+	echo '```'
 	echo "<!-- bench:engine:end -->"
 } > "$OUT.section"
 # Replace the generated section in place; the rest of BENCH.md (other measurements) stays.

@@ -138,3 +138,7 @@ func accumRows8(out *float32, w *float32, v *float32, stride int, n int)
 //
 //go:noescape
 func expShiftAVX(x *float32, m float32, n int)
+
+// fmaPeak runs n rounds of twelve independent 8-lane FMAs (192 flops each),
+// for the benchmark that measures the FMA peak the GEMM is compared with.
+func fmaPeak(n int)

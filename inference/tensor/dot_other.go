@@ -59,3 +59,4 @@ func accumRows8(out *float32, w *float32, v *float32, stride int, n int) {
 	panic("BUG: tensor: no assembly kernels")
 }
 func expShiftAVX(x *float32, m float32, n int) { panic("BUG: tensor: no assembly kernels") }
+func fmaPeak(n int)                            { panic("BUG: tensor: no assembly kernels") }

@@ -45,6 +45,26 @@ func BenchmarkMatMul(b *testing.B) {
 	}
 }
 
+// BenchmarkFMAPeak measures the FMA peak of the cores at the clock they
+// really run at (boost included), the ceiling for BenchmarkMatMul's F32
+// GEMM: one goroutine per thread, each running independent FMA chains.
+func BenchmarkFMAPeak(b *testing.B) {
+	if !useAsm {
+		b.Skip("no FMA kernels on this CPU")
+	}
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("t=%d", threads), func(b *testing.B) {
+			p := NewPool(threads)
+			defer p.Close()
+			const rounds = 1 << 16
+			for b.Loop() {
+				p.Parallel(threads, func(lo, hi int) { fmaPeak(rounds * (hi - lo)) })
+			}
+			b.ReportMetric(192*rounds*float64(threads)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
 func BenchmarkParallelEmpty(b *testing.B) {
 	p := NewPool(2)
 	defer p.Close()
