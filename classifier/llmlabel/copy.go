@@ -22,8 +22,9 @@ import (
 const maxCandidates = 64
 
 // componentCandidates returns the name-like pieces of a template: runs of
-// letters, digits and _ . $ / - ( ) other than Mask's placeholders, trimmed
-// of trailing separators, each
+// letters, digits and _ . $ / - ( ) other than Mask's placeholders and level
+// words (INFO, warn, FATAL...: a level is never the component, and the model
+// was seen to copy the one next to it), trimmed of trailing separators, each
 // also without a parenthesised suffix ("sshd(pam_unix)" gives both), cut to
 // the schema's length limit as synth.ComponentLabel cuts labels; "" first.
 func componentCandidates(template string) []string {
@@ -52,6 +53,9 @@ func componentCandidates(template string) []string {
 		if i > 0 && template[i-1] == '<' && j < len(template) && template[j] == '>' {
 			w = "" // a placeholder of textproc.Mask, not a name
 		}
+		if levelWords[strings.ToLower(w)] {
+			w = ""
+		}
 		if w != "" {
 			add(w)
 			if k := strings.IndexByte(w, '('); k > 0 {
@@ -61,6 +65,13 @@ func componentCandidates(template string) []string {
 		i = j
 	}
 	return out
+}
+
+// levelWords are the log levels' spellings, which componentCandidates
+// leaves out.
+var levelWords = map[string]bool{
+	"trace": true, "debug": true, "verbose": true, "info": true, "notice": true, "warn": true, "warning": true,
+	"error": true, "err": true, "severe": true, "fatal": true, "crit": true, "critical": true, "emerg": true, "panic": true,
 }
 
 // copySchema returns the default schema with the component restricted to

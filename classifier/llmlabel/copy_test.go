@@ -15,8 +15,10 @@ func TestComponentCandidates(t *testing.T) {
 		{"<TS> combo sshd(pam_unix)[<NUM>]: authentication failure; rhost=<IP>",
 			[]string{"", "combo", "sshd(pam_unix)", "sshd", "authentication", "failure", "rhost"}},
 		{"<NUM> <NUM> <NUM> INFO dfs.DataNode$PacketResponder: PacketResponder <NUM> for block blk_<NUM> terminating",
-			[]string{"", "INFO", "dfs.DataNode$PacketResponder", "PacketResponder", "for", "block", "blk_", "terminating"}},
+			[]string{"", "dfs.DataNode$PacketResponder", "PacketResponder", "for", "block", "blk_", "terminating"}},
 		{"", []string{""}},
+		{"<TS> - WARN  [SendWorker:<NUM>:QuorumCnxManager$SendWorker@<NUM>] - Interrupted", // levels are never names
+			[]string{"", "SendWorker", "QuorumCnxManager$SendWorker", "Interrupted"}},
 	} {
 		if got := componentCandidates(tc.template); !slices.Equal(got, tc.want) {
 			t.Errorf("%q:\n got %q\nwant %q", tc.template, got, tc.want)
