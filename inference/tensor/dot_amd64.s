@@ -873,6 +873,68 @@ bf16done:
 	VZEROUPPER
 	RET
 
+// EXPCONSTS loads the constants of the vectorised exp into Y5..Y15: the
+// argument clamps 88 and -86, log2(e), ln2 split into a high part exact
+// in k·ln2hi and a low correction, the Taylor coefficients 1/720 ... 1/2,
+// and 1.
+#define EXPCONSTS() \
+	MOVL $0x42b00000, AX \
+	MOVL AX, X5 \
+	VPBROADCASTD X5, Y5 \
+	MOVL $0xc2ac0000, AX \
+	MOVL AX, X6 \
+	VPBROADCASTD X6, Y6 \
+	MOVL $0x3fb8aa3b, AX \
+	MOVL AX, X7 \
+	VPBROADCASTD X7, Y7 \
+	MOVL $0x3f318000, AX \
+	MOVL AX, X8 \
+	VPBROADCASTD X8, Y8 \
+	MOVL $0xb95e8083, AX \
+	MOVL AX, X9 \
+	VPBROADCASTD X9, Y9 \
+	MOVL $0x3ab60b61, AX \
+	MOVL AX, X10 \
+	VPBROADCASTD X10, Y10 \
+	MOVL $0x3c088889, AX \
+	MOVL AX, X11 \
+	VPBROADCASTD X11, Y11 \
+	MOVL $0x3d2aaaab, AX \
+	MOVL AX, X12 \
+	VPBROADCASTD X12, Y12 \
+	MOVL $0x3e2aaaab, AX \
+	MOVL AX, X13 \
+	VPBROADCASTD X13, Y13 \
+	MOVL $0x3f000000, AX \
+	MOVL AX, X14 \
+	VPBROADCASTD X14, Y14 \
+	MOVL $0x3f800000, AX \
+	MOVL AX, X15 \
+	VPBROADCASTD X15, Y15
+
+// EXP sets p = exp(y) with EXPCONSTS loaded, y clamped in place to
+// [-86, 88]: k = round(y·log2e), r = y - k·ln2 in two steps, exp(r) by the
+// degree-6 Taylor polynomial (Horner, FMA), times 2^k by adding k to the
+// exponent field. k and r are scratch.
+#define EXP(y, k, r, p) \
+	VMINPS Y5, y, y \
+	VMAXPS Y6, y, y \
+	VMULPS Y7, y, k \
+	VROUNDPS $0, k, k \
+	VMOVAPS y, r \
+	VFNMADD231PS Y8, k, r \
+	VFNMADD231PS Y9, k, r \
+	VMOVAPS Y10, p \
+	VFMADD213PS Y11, r, p \
+	VFMADD213PS Y12, r, p \
+	VFMADD213PS Y13, r, p \
+	VFMADD213PS Y14, r, p \
+	VFMADD213PS Y15, r, p \
+	VFMADD213PS Y15, r, p \
+	VCVTPS2DQ k, k \
+	VPSLLD $23, k, k \
+	VPADDD k, p, p
+
 // func siluMulAVX(x, u *float32, n int)
 // x[i] = x[i]/(1+exp(-x[i]))·u[i] for i < n, n a positive multiple of 8.
 // exp(y) for y clamped to [-86, 88]: y = k·ln2 + r with k = round(y·log2e)
@@ -884,61 +946,13 @@ TEXT ·siluMulAVX(SB), NOSPLIT, $0-24
 	MOVQ x+0(FP), DI
 	MOVQ u+8(FP), SI
 	MOVQ n+16(FP), CX
-	MOVL $0x42b00000, AX // 88
-	MOVL AX, X5
-	VPBROADCASTD X5, Y5
-	MOVL $0xc2ac0000, AX // -86
-	MOVL AX, X6
-	VPBROADCASTD X6, Y6
-	MOVL $0x3fb8aa3b, AX // log2(e)
-	MOVL AX, X7
-	VPBROADCASTD X7, Y7
-	MOVL $0x3f318000, AX // ln2 high part
-	MOVL AX, X8
-	VPBROADCASTD X8, Y8
-	MOVL $0xb95e8083, AX // ln2 low part
-	MOVL AX, X9
-	VPBROADCASTD X9, Y9
-	MOVL $0x3ab60b61, AX // 1/720
-	MOVL AX, X10
-	VPBROADCASTD X10, Y10
-	MOVL $0x3c088889, AX // 1/120
-	MOVL AX, X11
-	VPBROADCASTD X11, Y11
-	MOVL $0x3d2aaaab, AX // 1/24
-	MOVL AX, X12
-	VPBROADCASTD X12, Y12
-	MOVL $0x3e2aaaab, AX // 1/6
-	MOVL AX, X13
-	VPBROADCASTD X13, Y13
-	MOVL $0x3f000000, AX // 1/2
-	MOVL AX, X14
-	VPBROADCASTD X14, Y14
-	MOVL $0x3f800000, AX // 1
-	MOVL AX, X15
-	VPBROADCASTD X15, Y15
+	EXPCONSTS()
 
 siluloop:
 	VMOVUPS (DI), Y0
 	VXORPS Y1, Y1, Y1
 	VSUBPS Y0, Y1, Y1      // y = -x
-	VMINPS Y5, Y1, Y1
-	VMAXPS Y6, Y1, Y1
-	VMULPS Y7, Y1, Y2
-	VROUNDPS $0, Y2, Y2    // k
-	VMOVAPS Y1, Y3
-	VFNMADD231PS Y8, Y2, Y3 // r = y - k·ln2hi
-	VFNMADD231PS Y9, Y2, Y3 // r -= k·ln2lo
-	VMOVAPS Y10, Y4
-	VFMADD213PS Y11, Y3, Y4
-	VFMADD213PS Y12, Y3, Y4
-	VFMADD213PS Y13, Y3, Y4
-	VFMADD213PS Y14, Y3, Y4
-	VFMADD213PS Y15, Y3, Y4
-	VFMADD213PS Y15, Y3, Y4 // exp(r)
-	VCVTPS2DQ Y2, Y2
-	VPSLLD $23, Y2, Y2
-	VPADDD Y2, Y4, Y4      // exp(y) = exp(r)·2^k
+	EXP(Y1, Y2, Y3, Y4)
 	VADDPS Y15, Y4, Y4
 	VDIVPS Y4, Y0, Y0      // x/(1+exp(-x))
 	VMULPS (SI), Y0, Y0
@@ -1052,60 +1066,12 @@ TEXT ·expShiftAVX(SB), NOSPLIT, $0-24
 	MOVQ x+0(FP), DI
 	VBROADCASTSS m+8(FP), Y3
 	MOVQ n+16(FP), CX
-	MOVL $0x42b00000, AX // 88
-	MOVL AX, X5
-	VPBROADCASTD X5, Y5
-	MOVL $0xc2ac0000, AX // -86
-	MOVL AX, X6
-	VPBROADCASTD X6, Y6
-	MOVL $0x3fb8aa3b, AX // log2(e)
-	MOVL AX, X7
-	VPBROADCASTD X7, Y7
-	MOVL $0x3f318000, AX // ln2 high part
-	MOVL AX, X8
-	VPBROADCASTD X8, Y8
-	MOVL $0xb95e8083, AX // ln2 low part
-	MOVL AX, X9
-	VPBROADCASTD X9, Y9
-	MOVL $0x3ab60b61, AX // 1/720
-	MOVL AX, X10
-	VPBROADCASTD X10, Y10
-	MOVL $0x3c088889, AX // 1/120
-	MOVL AX, X11
-	VPBROADCASTD X11, Y11
-	MOVL $0x3d2aaaab, AX // 1/24
-	MOVL AX, X12
-	VPBROADCASTD X12, Y12
-	MOVL $0x3e2aaaab, AX // 1/6
-	MOVL AX, X13
-	VPBROADCASTD X13, Y13
-	MOVL $0x3f000000, AX // 1/2
-	MOVL AX, X14
-	VPBROADCASTD X14, Y14
-	MOVL $0x3f800000, AX // 1
-	MOVL AX, X15
-	VPBROADCASTD X15, Y15
+	EXPCONSTS()
 
 exploop:
 	VMOVUPS (DI), Y1
 	VSUBPS Y3, Y1, Y1      // y = x - m
-	VMINPS Y5, Y1, Y1
-	VMAXPS Y6, Y1, Y1
-	VMULPS Y7, Y1, Y2
-	VROUNDPS $0, Y2, Y2    // k
-	VMOVAPS Y1, Y0
-	VFNMADD231PS Y8, Y2, Y0 // r = y - k·ln2hi
-	VFNMADD231PS Y9, Y2, Y0 // r -= k·ln2lo
-	VMOVAPS Y10, Y4
-	VFMADD213PS Y11, Y0, Y4
-	VFMADD213PS Y12, Y0, Y4
-	VFMADD213PS Y13, Y0, Y4
-	VFMADD213PS Y14, Y0, Y4
-	VFMADD213PS Y15, Y0, Y4
-	VFMADD213PS Y15, Y0, Y4 // exp(r)
-	VCVTPS2DQ Y2, Y2
-	VPSLLD $23, Y2, Y2
-	VPADDD Y2, Y4, Y4      // exp(y) = exp(r)·2^k
+	EXP(Y1, Y2, Y0, Y4)
 	VMOVUPS Y4, (DI)
 	ADDQ $32, DI
 	SUBQ $8, CX
