@@ -27,8 +27,13 @@
 // vectors for batches, bit-exact with MatMulRef because each block's exact
 // integer sum is scaled and added in block order with a separate multiply
 // and add; an F32 FMA dot product and a 4×3 register-tiled F32 kernel for
-// batches (float results differ from MatMulRef by rounding only); and an
-// AVX2 activation quantiser. Elsewhere, or with useAsm off (tests run both),
+// batches (float results differ from MatMulRef by rounding only); F16
+// (F16C, read from CPUID) and BF16 dot products and row wideners that feed
+// the same tile; an AVX2 activation quantiser; and, for the rest of the
+// forward pass, the SwiGLU gate and the softmax numerators with a vectorised
+// exp (a few ulp, as llama.cpp's vectorised SiLU and softmax are) and the
+// attention kernels of attn.go (scores of four strided cached keys per call,
+// weighted values summed in registers). Elsewhere, or with useAsm off (tests run both),
 // the pure-Go kernels of dot_*.go run: hand-unrolled int32 block sums for
 // one vector (dot_q8.go, dot_q4.go), and for batches three activation
 // vectors packed into one int64 so that each 64-bit multiply does three
