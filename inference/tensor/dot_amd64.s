@@ -282,6 +282,17 @@ q4x4loop:
 	VZEROUPPER
 	RET
 
+// HSUM4 leaves in X0's low lane the sum of all lanes of the accumulators
+// Y0..Y3 (the dot products' epilogue).
+#define HSUM4() \
+	VADDPS Y1, Y0, Y0 \
+	VADDPS Y3, Y2, Y2 \
+	VADDPS Y2, Y0, Y0 \
+	VEXTRACTF128 $1, Y0, X1 \
+	VADDPS X1, X0, X0 \
+	VHADDPS X0, X0, X0 \
+	VHADDPS X0, X0, X0
+
 // func dotF32FMA(a, b *float32, n int) float32
 // n is a positive multiple of 8.
 TEXT ·dotF32FMA(SB), NOSPLIT, $0-28
@@ -323,13 +334,7 @@ f32loop8:
 	JNZ f32loop8
 
 f32done:
-	VADDPS Y1, Y0, Y0
-	VADDPS Y3, Y2, Y2
-	VADDPS Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
+	HSUM4()
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
@@ -805,13 +810,7 @@ f16loop8:
 	JNZ f16loop8
 
 f16done:
-	VADDPS Y1, Y0, Y0
-	VADDPS Y3, Y2, Y2
-	VADDPS Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
+	HSUM4()
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
@@ -862,13 +861,7 @@ bf16loop8:
 	JNZ bf16loop8
 
 bf16done:
-	VADDPS Y1, Y0, Y0
-	VADDPS Y3, Y2, Y2
-	VADDPS Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
+	HSUM4()
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
