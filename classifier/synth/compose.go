@@ -249,7 +249,7 @@ func (g *gen) composedID() string {
 func (g *gen) compose(cat string) Example {
 	lx := lexicons[cat]
 	sev := g.severity()
-	f := g.pick2(framesBySev[sev])
+	f := g.pickFrame(framesBySev[sev])
 	obj := g.pick(lx.objects)
 	vb := lx.verbs[g.r.IntN(len(lx.verbs))]
 	id := g.composedID()
@@ -301,4 +301,4 @@ func plural(s string) string {
 	return s + "s"
 }
 
-func (g *gen) pick2(fs []frame) frame { return fs[g.r.IntN(len(fs))] }
+func (g *gen) pickFrame(fs []frame) frame { return fs[g.r.IntN(len(fs))] }

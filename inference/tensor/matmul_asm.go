@@ -60,7 +60,7 @@ func (s *matmulState) prepareAsm(p *Pool, xf []float32, n, cols int) {
 		x.g4s = make([]int32, g*4*nb)
 	}
 	x.g4q, x.g4d, x.g4s = x.g4q[:g*4*cols], x.g4d[:g*4*nb], x.g4s[:g*4*nb]
-	s.xf, s.n = xf, n
+	s.xf = xf // s.n is set by MatMul
 	units := (n + 3) / 4
 	if n < prepParallelMin {
 		s.prepUnits(0, 0, units)
