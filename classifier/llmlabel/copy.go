@@ -16,17 +16,22 @@ import (
 // constrains the component to the name-like pieces of the template (plus
 // ""), as an enum in a per-template copy of the schema: the decoder can only
 // copy, and the model chooses which piece. On the eight Loghub systems the
-// labelled component is among the candidates on 15,992 of 16,000 lines.
+// labelled component is among the candidates on 15,992 of 16,000 lines, on
+// generated training lines on 44,741 of 45,362 (it was 39,508 before
+// unopened ")" and source extensions were trimmed: the model learned "sudo"
+// and "server" and the decoder made it write "sudo)" and "server.go").
 
 // maxCandidates bounds the enum; a template rarely has more than 30 names.
 const maxCandidates = 64
 
 // componentCandidates returns the name-like pieces of a template: runs of
-// letters, digits and _ . $ / - ( ) other than Mask's placeholders and level
+// letters, digits and _ . $ / - ( ) # (Jenkins' "Queue#maintain") other than Mask's placeholders and level
 // words (INFO, warn, FATAL...: a level is never the component, and the model
-// was seen to copy the one next to it), trimmed of trailing separators, each
-// also without a parenthesised suffix ("sshd(pam_unix)" gives both), cut to
-// the schema's length limit as synth.ComponentLabel cuts labels; "" first.
+// was seen to copy the one next to it), trimmed of trailing separators and
+// unopened ")", each also without a parenthesised suffix ("sshd(pam_unix)"
+// gives both) and a source file also without its extension ("server.go:118"
+// gives "server" first), cut to the schema's length limit as
+// synth.ComponentLabel cuts labels; "" first.
 func componentCandidates(template string) []string {
 	out := []string{""}
 	seen := map[string]bool{"": true}
@@ -38,10 +43,10 @@ func componentCandidates(template string) []string {
 		}
 	}
 	isName := func(c byte) bool {
-		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_.$/-()", c) >= 0
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_.$/-()#", c) >= 0
 	}
 	for i := 0; i < len(template); {
-		if !isName(template[i]) || template[i] == '(' || template[i] == ')' {
+		if !isName(template[i]) || strings.IndexByte("()#", template[i]) >= 0 {
 			i++
 			continue
 		}
@@ -49,7 +54,7 @@ func componentCandidates(template string) []string {
 		for j < len(template) && isName(template[j]) {
 			j++
 		}
-		w := strings.TrimRight(template[i:j], ".-/(")
+		w := trimName(template[i:j])
 		if i > 0 && template[i-1] == '<' && j < len(template) && template[j] == '>' {
 			w = "" // a placeholder of textproc.Mask, not a name
 		}
@@ -57,6 +62,13 @@ func componentCandidates(template string) []string {
 			w = ""
 		}
 		if w != "" {
+			// A source file with its line ("server.go:118", "Foo.java:42")
+			// names its module without the extension.
+			if j < len(template) && template[j] == ':' {
+				if k := strings.LastIndexByte(w, '.'); k > 0 && sourceExt[w[k+1:]] {
+					add(w[:k])
+				}
+			}
 			add(w)
 			if k := strings.IndexByte(w, '('); k > 0 {
 				add(w[:k])
@@ -65,6 +77,29 @@ func componentCandidates(template string) []string {
 		i = j
 	}
 	return out
+}
+
+// trimName trims a run of name bytes of trailing separators and of closing
+// parentheses it does not open: "(sshd)" at the end of a line gives "sshd",
+// "sshd(pam_unix)" stays whole.
+func trimName(w string) string {
+	for {
+		t := strings.TrimRight(w, ".-/(#")
+		if strings.HasSuffix(t, ")") && strings.Count(t, ")") > strings.Count(t, "(") {
+			t = t[:len(t)-1]
+		}
+		if t == w {
+			return w
+		}
+		w = t
+	}
+}
+
+// sourceExt are the extensions of source files that loggers print with a
+// line number in place of a logger name (klog's "server.go:118]").
+var sourceExt = map[string]bool{
+	"go": true, "java": true, "scala": true, "kt": true, "py": true, "rb": true, "js": true, "ts": true,
+	"c": true, "cc": true, "cpp": true, "h": true, "rs": true,
 }
 
 // levelWords are the log levels' spellings, which componentCandidates

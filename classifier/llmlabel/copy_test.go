@@ -19,6 +19,15 @@ func TestComponentCandidates(t *testing.T) {
 		{"", []string{""}},
 		{"<TS> - WARN  [SendWorker:<NUM>:QuorumCnxManager$SendWorker@<NUM>] - Interrupted", // levels are never names
 			[]string{"", "SendWorker", "QuorumCnxManager$SendWorker", "Interrupted"}},
+		// The generator labels these "sudo", "net/data" and "Queue#maintain":
+		// an unopened ")" and a source file's extension are not part of the
+		// name, and the decoder can only write candidates.
+		{"[<TS>] WARN pam_unix(sudo:auth): authentication failure (sudo)",
+			[]string{"", "pam_unix(sudo", "pam_unix", "auth", "authentication", "failure", "sudo"}},
+		{"E1107 <TS> <NUM> net/data.go:<NUM>] Invoice <NUM> could not be created",
+			[]string{"", "E1107", "net/data", "net/data.go", "Invoice", "could", "not", "be", "created"}},
+		{"<TS> [id=<NUM>] INFO hudson.model.Queue#maintain: Queue item #<NUM> waiting",
+			[]string{"", "id", "hudson.model.Queue#maintain", "Queue", "item", "waiting"}},
 	} {
 		if got := componentCandidates(tc.template); !slices.Equal(got, tc.want) {
 			t.Errorf("%q:\n got %q\nwant %q", tc.template, got, tc.want)
