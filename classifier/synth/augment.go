@@ -32,10 +32,11 @@ import (
 //     augmentation). Slot values, the component and the level are kept.
 //
 // compose is the share of examples built from a frame and a category's
-// lexicon instead of a template (compose.go).
-type augment struct{ relevel, reformat, rename, drop, compose float64 }
+// lexicon instead of a template (compose.go), cue the share of lifecycle
+// messages under a component named for the category (cue.go).
+type augment struct{ relevel, reformat, rename, drop, compose, cue float64 }
 
-var defaultAugment = augment{relevel: 0.35, reformat: 0.35, rename: 0.30, drop: 0.25, compose: composeShare}
+var defaultAugment = augment{relevel: 0.35, reformat: 0.35, rename: 0.30, drop: 0.25, compose: composeShare, cue: cueShare}
 
 // donor is a header family a message can be rewritten under.
 type donor struct {

@@ -21,7 +21,9 @@ import (
 //
 // The same frames appear with every category's words, so the frame says
 // nothing about the category and the words say nothing about the severity;
-// the model has to read each from its own half. The line is written under a
+// the model has to read each from its own half. Where the header carries a
+// level it decides the severity, and a share of composed lines get a level
+// the frame would not suggest (setLevel), as templates do under relevel. The line is written under a
 // donor header (augment.go) with a made-up component, as reformat and rename
 // do, and the labels are right by construction.
 //
@@ -92,7 +94,8 @@ var lexicons = map[string]lexicon{
 		objects: []string{"connection", "socket", "peer connection", "channel", "RPC call", "handshake", "listener",
 			"endpoint", "link to peer", "outbound connection", "inbound connection", "TCP stream", "packet", "route",
 			"DNS lookup", "proxy tunnel", "transport", "keepalive probe", "client connection", "server socket",
-			"connection request", "UDP datagram", "network address", "election message", "frame"},
+			"connection request", "UDP datagram", "network address", "election message", "frame",
+			"TCP connection", "websocket", "gRPC channel", "TLS handshake", "port", "multicast group", "ARP entry", "VPN tunnel", "HTTP connection", "upstream", "remote host", "network link", "RPC request", "socket channel", "message to peer", "send queue", "receive buffer", "peer address", "election notification", "quorum connection"},
 		verbs: []verb{v("open", "opening", "opened"), v("close", "closing", "closed"), v("accept", "accepting", "accepted"),
 			v("reset", "resetting", "reset"), v("establish", "establishing", "established"), v("send", "sending", "sent"),
 			v("receive", "receiving", "received"), v("bind", "binding", "bound"), v("route", "routing", "routed"),
@@ -104,7 +107,8 @@ var lexicons = map[string]lexicon{
 	"storage": {
 		objects: []string{"block", "replica", "volume", "disk", "file", "filesystem", "snapshot", "segment file", "chunk",
 			"mount point", "data directory", "blob", "stored object", "inode", "block replica", "log segment",
-			"directory", "backup archive", "image file", "bucket", "partition of the disk", "journal file"},
+			"directory", "backup archive", "image file", "bucket", "partition of the disk", "journal file",
+			"data block", "block file", "block report", "block pool", "cached block", "RDD partition", "broadcast block", "shuffle file", "spill file", "checkpoint file", "HDFS file", "LUN", "NFS mount", "superblock", "file handle", "log file", "temp file", "data file", "block map", "storage directory"},
 		verbs: []verb{v("write", "writing", "written"), v("read", "reading", "read"), v("delete", "deleting", "deleted"),
 			v("mount", "mounting", "mounted"), v("unmount", "unmounting", "unmounted"), v("replicate", "replicating", "replicated"),
 			v("flush", "flushing", "flushed"), v("verify", "verifying", "verified"), v("copy", "copying", "copied"),
@@ -116,7 +120,8 @@ var lexicons = map[string]lexicon{
 	"database": {
 		objects: []string{"query", "transaction", "table", "index", "row", "cursor", "SQL statement", "database connection",
 			"replication slot", "schema migration", "prepared statement", "stored procedure", "tablespace", "WAL record",
-			"result set", "document collection", "materialized view", "database", "SQL session", "foreign key"},
+			"result set", "document collection", "materialized view", "database", "SQL session", "foreign key",
+			"SQL query", "DB connection", "replica set", "shard", "key-value pair", "collection", "document", "binlog", "redo log", "autovacuum", "isolation level", "query plan", "database row", "JDBC connection", "connection to the database", "DB transaction"},
 		verbs: []verb{v("execute", "executing", "executed"), v("commit", "committing", "committed"),
 			v("roll back", "rolling back", "rolled back"), v("lock", "locking", "locked"), v("insert", "inserting", "inserted"),
 			v("drop", "dropping", "dropped"), v("vacuum", "vacuuming", "vacuumed"), v("prepare", "preparing", "prepared"),
@@ -129,7 +134,8 @@ var lexicons = map[string]lexicon{
 		objects: []string{"fan", "CPU", "DIMM", "memory module", "temperature sensor", "power supply", "voltage regulator",
 			"PCIe device", "firmware image", "BMC", "RAID controller", "network card", "link card", "node card",
 			"L2 cache", "processor core", "ECC memory", "thermal zone", "battery", "disk controller", "fan tray",
-			"motherboard", "GPU", "register"},
+			"motherboard", "GPU", "register",
+			"DIMM slot", "TLB", "instruction cache", "data cache", "floating point unit", "interrupt controller", "memory controller", "serial link", "torus link", "service card", "power module", "clock card", "midplane", "ASIC", "FPGA", "PSU", "chassis", "CMOS battery", "DDR channel", "machine check bank"},
 		verbs: []verb{v("detect", "detecting", "detected"), v("reset", "resetting", "reset"), v("initialize", "initializing", "initialized"),
 			v("replace", "replacing", "replaced"), v("probe", "probing", "probed"), v("calibrate", "calibrating", "calibrated"),
 			v("power on", "powering on", "powered on"), v("power off", "powering off", "powered off"), v("flash", "flashing", "flashed")},
@@ -140,7 +146,8 @@ var lexicons = map[string]lexicon{
 	"system": {
 		objects: []string{"kernel module", "service", "daemon", "system unit", "init script", "driver", "runlevel",
 			"boot loader", "cron job", "system clock", "package", "watchdog", "udev rule", "shutdown sequence",
-			"kernel thread", "getty", "mount unit", "system timer", "OS update", "login shell"},
+			"kernel thread", "getty", "mount unit", "system timer", "OS update", "login shell",
+			"process", "PID", "signal handler", "init process", "kernel parameter", "syslog daemon", "system service", "logrotate job", "shell", "tty", "systemd unit", "kernel log", "core file", "device node"},
 		verbs: []verb{v("start", "starting", "started"), v("stop", "stopping", "stopped"), v("restart", "restarting", "restarted"),
 			v("load", "loading", "loaded"), v("unload", "unloading", "unloaded"), v("reload", "reloading", "reloaded"),
 			v("enable", "enabling", "enabled"), v("disable", "disabling", "disabled"), v("spawn", "spawning", "spawned"),
@@ -153,7 +160,8 @@ var lexicons = map[string]lexicon{
 		objects: []string{"request", "order", "handler", "controller", "page", "checkout", "plugin", "web request",
 			"API call", "business event", "payment", "report", "message handler", "servlet", "form submission",
 			"shopping cart", "notification", "invoice", "child worker", "application state", "view", "widget",
-			"UI component", "search request"},
+			"UI component", "search request",
+			"HTTP request", "REST call", "route handler", "callback", "event handler", "user action", "page view", "subscription", "cart item", "email notification", "session bean", "app worker", "web worker", "request handler", "servlet context", "user profile", "checkout flow", "app module"},
 		verbs: []verb{v("handle", "handling", "handled"), v("process", "processing", "processed"), v("render", "rendering", "rendered"),
 			v("validate", "validating", "validated"), v("dispatch", "dispatching", "dispatched"), v("serve", "serving", "served"),
 			v("create", "creating", "created"), v("cancel", "cancelling", "cancelled"), v("initialize", "initializing", "initialized"),
@@ -165,7 +173,8 @@ var lexicons = map[string]lexicon{
 	"resource": {
 		objects: []string{"memory", "heap", "CPU quota", "thread pool", "file descriptors", "swap", "GC pause",
 			"request latency", "queue depth", "memory limit", "CPU limit", "rate limit", "buffer pool", "worker threads",
-			"open files", "memory claim", "resource claim", "load average", "disk usage quota", "cgroup memory"},
+			"open files", "memory claim", "resource claim", "load average", "disk usage quota", "cgroup memory",
+			"memory pressure", "heap usage", "CPU time", "elapsed time", "latency", "throughput", "GC cycle", "memory budget", "disk quota", "inode quota", "backlog", "memory usage", "thread count", "run queue", "swap usage", "JVM heap", "direct memory"},
 		verbs: []verb{v("exceed", "exceeding", "exceeded"), v("exhaust", "exhausting", "exhausted"), v("throttle", "throttling", "throttled"),
 			v("allocate", "allocating", "allocated"), v("reclaim", "reclaiming", "reclaimed"), v("limit", "limiting", "limited"),
 			v("reserve", "reserving", "reserved"), v("claim", "claiming", "claimed"), v("release", "releasing", "released")},
@@ -176,7 +185,8 @@ var lexicons = map[string]lexicon{
 	"scheduler": {
 		objects: []string{"task", "job", "container", "task attempt", "executor", "stage", "lease", "workflow", "DAG run",
 			"pod", "map task", "reduce task", "batch job", "job step", "worker slot", "reservation",
-			"application attempt", "instance", "cron schedule", "job queue entry", "shuffle stage"},
+			"application attempt", "instance", "cron schedule", "job queue entry", "shuffle stage",
+			"task set", "map attempt", "reducer", "input split", "task result", "speculative task", "workflow run", "pipeline run", "job submission", "container request", "executor slot", "job stage", "task slot", "scheduled job", "task queue", "job attempt", "TaskAttempt", "resource request"},
 		verbs: []verb{v("schedule", "scheduling", "scheduled"), v("launch", "launching", "launched"), v("assign", "assigning", "assigned"),
 			v("preempt", "preempting", "preempted"), v("kill", "killing", "killed"), v("retry", "retrying", "retried"),
 			v("renew", "renewing", "renewed"), v("submit", "submitting", "submitted"), v("requeue", "requeuing", "requeued"),
@@ -188,7 +198,8 @@ var lexicons = map[string]lexicon{
 	"config": {
 		objects: []string{"configuration", "config file", "property", "setting", "option", "parameter", "flag",
 			"feature flag", "config key", "default value", "environment variable", "profile", "properties file",
-			"YAML file", "override", "configuration section", "limit setting", "plugin configuration"},
+			"YAML file", "override", "configuration section", "limit setting", "plugin configuration",
+			"config option", "JVM option", "system property", "config map", "config entry", "configuration key", "default setting", "settings file", "committer algorithm version", "config value", "ini file", "TOML file", "configuration property", "command-line flag", "runtime option"},
 		verbs: []verb{v("load", "loading", "loaded"), v("parse", "parsing", "parsed"), v("apply", "applying", "applied"),
 			v("validate", "validating", "validated"), v("reload", "reloading", "reloaded"), v("override", "overriding", "overridden"),
 			v("set", "setting", "set"), v("merge", "merging", "merged")},
@@ -198,7 +209,8 @@ var lexicons = map[string]lexicon{
 	"auth": {
 		objects: []string{"user", "password", "credential", "token", "login", "permission", "API key", "certificate",
 			"login session", "account", "role", "ACL", "SSH key", "access token", "group membership", "sudo rule",
-			"Kerberos ticket", "OAuth token", "client identity"},
+			"Kerberos ticket", "OAuth token", "client identity",
+			"view ACL", "modify ACL", "security manager", "principal", "keytab", "user session", "sudo session", "PAM module", "authentication token", "login attempt", "password hash", "SASL handshake", "user credential", "secret", "SSO session"},
 		verbs: []verb{v("authenticate", "authenticating", "authenticated"), v("authorize", "authorizing", "authorized"),
 			v("verify", "verifying", "verified"), v("revoke", "revoking", "revoked"), v("grant", "granting", "granted"),
 			v("deny", "denying", "denied"), v("issue", "issuing", "issued"), v("refresh", "refreshing", "refreshed"),
@@ -271,22 +283,32 @@ func (g *gen) compose(cat string) Example {
 	if !d.nameless {
 		l.comp = g.componentName(d.style)
 	}
-	switch {
-	case d.levels == nil:
-		// A line without a level is judged by its content: a debug frame
-		// reads as routine status.
-		if sev == "debug" {
-			l.sev = "info"
-		}
-	case len(d.levels[sev]) == 0: // klog has no debug
-		l.sev = "info"
-		l.level = g.pick(d.levels["info"])
-	default:
-		l.level = g.pick(d.levels[sev])
-	}
+	g.setLevel(d, l)
 	raw := d.format(g, l)
 	return Example{Raw: raw, Severity: l.sev, Category: cat, Component: ComponentLabel(l.comp),
 		System: "composed", Template: "composed: " + cat + ": " + f.text}
+}
+
+// setLevel gives a frame's line the level of its severity in donor d's
+// spelling and settles the label. A line without a level is judged by its
+// content: a debug frame reads as routine status. A line with one is
+// labelled by it, and like relevel (augment.go) a share of them get a level
+// drawn afresh, so that "Retrying ... Already tried 3 time(s)" logged at
+// INFO is info: the frame says what usually goes with it, the level decides.
+func (g *gen) setLevel(d donor, l *line) {
+	if d.levels == nil {
+		if l.sev == "debug" {
+			l.sev = "info"
+		}
+		return
+	}
+	if g.aug.relevel > 0 && g.r.Float64() < g.aug.relevel {
+		l.sev = g.severity()
+	}
+	if len(d.levels[l.sev]) == 0 { // klog has no debug
+		l.sev = "info"
+	}
+	l.level = g.pick(d.levels[l.sev])
 }
 
 // plural is the English plural of a noun phrase's last word, as far as the

@@ -40,6 +40,12 @@
 // carries the category; so the category has to be read from what the
 // message is about.
 //
+// Cued examples (cue.go), 10%, are the other half of that lesson: a
+// lifecycle message that names no topic ("Interrupting {C}", "{C}
+// terminating") under a component built from one category's words
+// (BlockScanner, rpc.ConnectionReader, jobd), so that where the message is
+// silent the model reads the category from the logger's name.
+//
 // The real Loghub sample in ../../../shared/data/loghub is for evaluation
 // only; none of its lines are used here.
 package synth

@@ -168,8 +168,13 @@ func newGen(seed uint64) *gen {
 func (g *gen) next() Example {
 	r := g.reg
 	cat := schemas.Categories[g.r.IntN(len(schemas.Categories))].Name
-	if g.aug.compose > 0 && g.r.Float64() < g.aug.compose {
-		return g.compose(cat)
+	if g.aug.compose > 0 || g.aug.cue > 0 {
+		switch x := g.r.Float64(); {
+		case x < g.aug.compose:
+			return g.compose(cat)
+		case x < g.aug.compose+g.aug.cue:
+			return g.cue(cat)
+		}
 	}
 	cells := r.cells[cat]
 	total := 0.0

@@ -356,3 +356,43 @@ func TestComposedExamples(t *testing.T) {
 		t.Fatalf("plural: %s", got)
 	}
 }
+
+// TestCuedExamples: a cued example's component is named for its category
+// (one of the category's cue words, in any case, snake_case or not), is a substring of the
+// line, and the labels are valid.
+func TestCuedExamples(t *testing.T) {
+	g := newGen(6)
+	g.aug = augment{cue: 1}
+	for _, s := range schemas.Severities {
+		if len(cueFramesBySev[s]) == 0 {
+			t.Fatalf("severity %s has no cue frame", s)
+		}
+	}
+	cats := map[string]int{}
+	for range 5000 {
+		e := g.next()
+		cats[e.Category]++
+		if e.System != "cued" || !strings.HasPrefix(e.Template, "cued: "+e.Category+": ") {
+			t.Fatalf("not a cued example: %+v", e)
+		}
+		if strings.ContainsAny(e.Raw, "{}") && !strings.HasPrefix(e.Raw, "{") {
+			t.Fatalf("unfilled placeholder: %q", e.Raw)
+		}
+		if e.Component == "" || !strings.Contains(e.Raw, e.Component) || !isSeverity(e.Severity) {
+			t.Fatalf("bad labels %q/%q for %q", e.Severity, e.Component, e.Raw)
+		}
+		found := false
+		for _, w := range cueWords[e.Category] {
+			if strings.Contains(strings.ReplaceAll(strings.ToLower(e.Component), "_", ""), strings.ToLower(w)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Fatalf("component %q of a %s line names none of its cue words", e.Component, e.Category)
+		}
+	}
+	if len(cats) != len(schemas.Categories) {
+		t.Fatalf("categories drawn: %v", cats)
+	}
+}

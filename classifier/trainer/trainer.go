@@ -25,12 +25,16 @@ type Dims struct {
 	NEmbd, NLayer, NHead, NHeadKV, NFF int
 }
 
-// Presets. Target is the default classifier (about 4M parameters with a
-// 3k vocabulary); Draft is its speculative-decoding draft, under a quarter
-// of the target's size with the same tokenizer.
+// Presets. Target is the default classifier (2.2M parameters with a 3k
+// vocabulary); Draft is its speculative-decoding draft, under a quarter of
+// the target's size with the same tokenizer. The target was 3.9M (256 wide,
+// 768 feed-forward) until a run on the same 2-core budget showed that the
+// smaller model, trained on twice the tokens in the same time, classified
+// held-out and real lines at least as well: at this budget the data, not
+// the parameters, is what is short.
 var (
-	Target = Dims{NEmbd: 256, NLayer: 4, NHead: 4, NHeadKV: 2, NFF: 768}
-	Draft  = Dims{NEmbd: 128, NLayer: 2, NHead: 4, NHeadKV: 2, NFF: 384}
+	Target = Dims{NEmbd: 192, NLayer: 4, NHead: 6, NHeadKV: 2, NFF: 512}
+	Draft  = Dims{NEmbd: 96, NLayer: 2, NHead: 3, NHeadKV: 1, NFF: 256}
 )
 
 // Options configure Run. Zero values take the defaults in brackets.

@@ -28,8 +28,13 @@
 // from a checkpoint (weights, AdamW moments, step) continues exactly as the
 // uninterrupted run would have. Examples of a batch are spread over
 // Options.Shards gradient buffers by a deterministic longest-first
-// assignment and the shards are summed in order; Options.Threads goroutines
-// work through the shards. So results depend neither on timing nor on the
+// assignment and the shards are summed in order; within a shard, examples
+// are packed back to back into chunks of up to Options.ChunkTokens tokens,
+// each one forward and backward pass whose matrix products run over the
+// whole chunk while positions and attention stay per example (a chunk
+// computes what its examples would one by one, up to summation order:
+// TestPackedStepEqualsSeparate). Options.Threads goroutines work through
+// the shards. So results depend neither on timing nor on the
 // thread count (up to Shards), only on the machine's float32 kernels (the
 // AVX2/FMA ones on amd64, pure Go elsewhere).
 package train

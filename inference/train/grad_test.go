@@ -275,7 +275,7 @@ func TestGradModel(t *testing.T) {
 	wT := make([]float32, len(m.W))
 	m.transposeWeights(wT, 2)
 	ps := newPass(m, wT)
-	lossSum, n := ps.step(toks, mask, 1)
+	lossSum, n := ps.step(toks, mask, []int{len(toks)}, 1)
 	if n != 4 {
 		t.Fatalf("step counted %d masked tokens, want 4", n)
 	}
@@ -309,7 +309,56 @@ func TestLossMask(t *testing.T) {
 		t.Errorf("changing a masked token left the loss at %v", got)
 	}
 	ps := newPass(m, make([]float32, len(m.W)))
-	if l, n := ps.step(toks, []bool{true, false, false, false, false, false}, 1); l != 0 || n != 0 {
+	if l, n := ps.step(toks, []bool{true, false, false, false, false, false}, []int{len(toks)}, 1); l != 0 || n != 0 {
 		t.Errorf("a mask on token 0 only gave loss %v over %d tokens, want nothing to predict", l, n)
+	}
+}
+
+// A chunk of packed examples computes what the examples do one by one: the
+// same loss and, up to float32 summation order, the same gradient. Positions
+// restart at every example and attention does not cross from one into the
+// next (a leak would change the second example's loss).
+func TestPackedStepEqualsSeparate(t *testing.T) {
+	m, err := New(tinyConfig, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wT := make([]float32, len(m.W))
+	m.transposeWeights(wT, 1)
+	exs := []struct {
+		toks []int32
+		mask []bool
+	}{
+		{[]int32{1, 5, 39, 12, 7, 7, 30, 2}, []bool{false, false, false, true, false, true, true, true}},
+		{[]int32{1, 9, 3, 2}, []bool{true, false, true, true}}, // a mask on token 0 is ignored
+		{[]int32{1, 17, 17, 4, 22, 8, 8, 30}, []bool{false, false, false, true, true, false, true, true}},
+	}
+	one := newPass(m, wT)
+	var wantLoss float64
+	wantN := 0
+	for _, e := range exs {
+		l, n := one.step(e.toks, e.mask, []int{len(e.toks)}, 0.5)
+		wantLoss += l
+		wantN += n
+	}
+	packed := newPass(m, wT)
+	var toks []int32
+	var mask []bool
+	var ends []int
+	for _, e := range exs {
+		toks, mask = append(toks, e.toks...), append(mask, e.mask...)
+		ends = append(ends, len(toks))
+	}
+	gotLoss, gotN := packed.step(toks, mask, ends, 0.5)
+	if gotN != wantN || math.Abs(gotLoss-wantLoss) > 1e-5*wantLoss {
+		t.Fatalf("packed: loss %v over %d tokens, one by one %v over %d", gotLoss, gotN, wantLoss, wantN)
+	}
+	var maxDiff, maxAbs float64
+	for i := range one.grad {
+		maxDiff = max(maxDiff, math.Abs(float64(one.grad[i]-packed.grad[i])))
+		maxAbs = max(maxAbs, math.Abs(float64(one.grad[i])))
+	}
+	if maxAbs == 0 || maxDiff > 1e-5*maxAbs {
+		t.Fatalf("packed gradient differs by up to %g (largest component %g)", maxDiff, maxAbs)
 	}
 }

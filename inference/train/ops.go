@@ -53,22 +53,38 @@ func matrix(w []float32, rows, cols int) *tensor.Matrix {
 // transpose sets dst (cols × rows) to the transpose of src (rows × cols),
 // in tiles of b×b so that the scattered writes stay within a few cache
 // lines per source row.
-func transpose(dst, src []float32, rows, cols int) {
+func transpose(dst, src []float32, rows, cols int) { transposePad(dst, src, rows, cols, rows) }
+
+// transposePad is transpose with dst rows of stride ≥ rows, the columns
+// past rows set to zero.
+func transposePad(dst, src []float32, rows, cols, stride int) {
 	const b = 16
-	dst, src = dst[:rows*cols], src[:rows*cols]
+	dst, src = dst[:stride*cols], src[:rows*cols]
 	for r0 := 0; r0 < rows; r0 += b {
 		r1 := min(rows, r0+b)
 		for c0 := 0; c0 < cols; c0 += b {
 			c1 := min(cols, c0+b)
 			for r := r0; r < r1; r++ {
-				d := dst[c0*rows+r:]
+				d := dst[c0*stride+r:]
 				for c, v := range src[r*cols+c0 : r*cols+c1] {
-					d[c*rows] = v
+					d[c*stride] = v
 				}
 			}
 		}
 	}
+	if stride > rows {
+		for c := range cols {
+			clear(dst[c*stride+rows : (c+1)*stride])
+		}
+	}
 }
+
+// padT is a length of T summed positions rounded up to a multiple of 8. The
+// F32 kernel runs its dot products 8 lanes at a time and adds a remainder
+// one product at a time, which made the weight-gradient products (whose
+// length is the number of positions) 2–5× slower than the others; their
+// transposed operands get zero columns up to padT instead.
+func padT(T int) int { return (T + 7) &^ 7 }
 
 // fwd: y[t][o] = Σ_i x[t][i]·W[o][i] for T rows.
 func (l linear) fwd(y, x, w []float32, T, in, out int) {
@@ -96,16 +112,18 @@ func (l linear) bwdX(dx, dy, wT []float32, T, in, out int) {
 // by several products (q, k and v read the same normed rows) is transposed
 // once.
 func (l linear) transposed(x []float32, T, in int) []float32 {
-	xT := l.mem.takeDirty(in * T)
-	transpose(xT, x, T, in)
+	xT := l.mem.takeDirty(in * padT(T))
+	transposePad(xT, x, T, in, padT(T))
 	return xT
 }
 
-// bwdW: dW[o] += Σ_t dy[t][o]·x[t], with x given transposed.
+// bwdW: dW[o] += Σ_t dy[t][o]·x[t], with x given transposed (by
+// transposed, so padded to padT(T) positions).
 func (l linear) bwdW(dw, dy, xT []float32, T, in, out int) {
-	dyT, tmp := l.mem.takeDirty(out*T), l.mem.takeDirty(out*in)
-	transpose(dyT, dy, T, out)
-	l.pool.MatMul(tmp, matrix(xT, in, T), dyT, out)
+	Tp := padT(T)
+	dyT, tmp := l.mem.takeDirty(out*Tp), l.mem.takeDirty(out*in)
+	transposePad(dyT, dy, T, out, Tp)
+	l.pool.MatMul(tmp, matrix(xT, in, Tp), dyT, out)
 	addTo(dw[:out*in], tmp)
 }
 

@@ -103,11 +103,15 @@ func (m *Model) transposeWeights(dst []float32, threads int) {
 	wg.Wait()
 }
 
-// forward runs the blocks over toks and returns the residual stream after
-// each block (xs[0] is the embedding, xs[NLayer] the last block's output)
-// and the saved activations. Every buffer is written in full before it is
-// read, so none is zeroed.
-func (ps *pass) forward(toks []int32) ([][]float32, []layerActs) {
+// forward runs the blocks over toks, a chunk of sequences packed back to
+// back that end at ends (ascending, the last one len(toks)), and returns the
+// residual stream after each block (xs[0] is the embedding, xs[NLayer] the
+// last block's output) and the saved activations. Positions start at 0 in
+// every sequence and attention stays within it, so a chunk computes what
+// its sequences would one by one; only the matrix products run over the
+// whole chunk, which is what packing is for (see Options.ChunkTokens).
+// Every buffer is written in full before it is read, so none is zeroed.
+func (ps *pass) forward(toks []int32, ends []int) ([][]float32, []layerActs) {
 	c := ps.m.Cfg
 	T, E, qd, kvd, ff, hd := len(toks), c.NEmbd, c.qDim(), c.kvDim(), c.NFF, c.HeadDim()
 	xs := make([][]float32, c.NLayer+1)
@@ -123,10 +127,14 @@ func (ps *pass) forward(toks []int32) ([][]float32, []layerActs) {
 		ps.lin.fwd(a.q, a.h1, w.wq, T, E, qd)
 		ps.lin.fwd(a.k, a.h1, w.wk, T, E, kvd)
 		ps.lin.fwd(a.v, a.h1, w.wv, T, E, kvd)
-		ropeFwd(a.q, ps.rope, T, c.NHead, hd)
-		ropeFwd(a.k, ps.rope, T, c.NHeadKV, hd)
-		a.p, a.att = ps.mem.takeDirty(c.NHead*T*T), ps.mem.takeDirty(T*qd)
-		ps.lin.attnFwd(a.att, a.p, a.q, a.k, a.v, T, c.NHead, c.NHeadKV, hd)
+		a.p, a.att = ps.mem.takeDirty(c.NHead*squares(ends)), ps.mem.takeDirty(T*qd)
+		eachSeq(ends, func(s0, s1, p0 int) {
+			n := s1 - s0
+			q, k := a.q[s0*qd:s1*qd], a.k[s0*kvd:s1*kvd]
+			ropeFwd(q, ps.rope, n, c.NHead, hd)
+			ropeFwd(k, ps.rope, n, c.NHeadKV, hd)
+			ps.lin.attnFwd(a.att[s0*qd:s1*qd], a.p[c.NHead*p0:c.NHead*(p0+n*n)], q, k, a.v[s0*kvd:s1*kvd], n, c.NHead, c.NHeadKV, hd)
+		})
 		a.xmid = ps.mem.takeDirty(T * E)
 		ps.lin.fwd(a.xmid, a.att, w.wo, T, qd, E)
 		addTo(a.xmid, x)
@@ -145,12 +153,31 @@ func (ps *pass) forward(toks []int32) ([][]float32, []layerActs) {
 	return xs, acts
 }
 
+// eachSeq calls fn for every sequence of a chunk with its rows [s0, s1) and
+// the offset p0 of its T×T attention block (per head) among the chunk's.
+func eachSeq(ends []int, fn func(s0, s1, p0 int)) {
+	s0, p0 := 0, 0
+	for _, s1 := range ends {
+		fn(s0, s1, p0)
+		p0 += (s1 - s0) * (s1 - s0)
+		s0 = s1
+	}
+}
+
+// squares is Σ T_i² over a chunk's sequences: the size of one head's
+// attention probabilities.
+func squares(ends []int) int {
+	n := 0
+	eachSeq(ends, func(s0, s1, _ int) { n += (s1 - s0) * (s1 - s0) })
+	return n
+}
+
 // logits returns the logits of every position of toks (T rows of Vocab).
 func (ps *pass) logits(toks []int32) []float32 {
 	ps.mem.reset()
 	c := ps.m.Cfg
 	T, E := len(toks), c.NEmbd
-	xs, _ := ps.forward(toks)
+	xs, _ := ps.forward(toks, []int{T})
 	hf, rstd := ps.mem.take(T*E), ps.mem.take(T)
 	rmsnormFwd(hf, rstd, xs[c.NLayer], ps.w.outNorm, T, E, c.Eps)
 	out := make([]float32, T*c.Vocab)
@@ -158,11 +185,12 @@ func (ps *pass) logits(toks []int32) []float32 {
 	return out
 }
 
-// step runs forward and backward over one example, adding the gradient of
-// scale·Σ(masked token losses) to ps.grad, and returns the unscaled loss sum
-// and the number of masked tokens. Token 0 is never predicted, so mask[0] is
-// ignored.
-func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
+// step runs forward and backward over a chunk of examples packed back to
+// back (toks and mask concatenated, example i ending at ends[i]), adding the
+// gradient of scale·Σ(masked token losses) to ps.grad, and returns the
+// unscaled loss sum and the number of masked tokens. The first token of an
+// example is never predicted, so its mask is ignored.
+func (ps *pass) step(toks []int32, mask []bool, ends []int, scale float32) (float64, int) {
 	ps.mem.reset()
 	c := ps.m.Cfg
 	T, E, qd, kvd, ff, hd, V := len(toks), c.NEmbd, c.qDim(), c.kvDim(), c.NFF, c.HeadDim(), c.Vocab
@@ -170,16 +198,18 @@ func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
 	// Rows whose next token is an answer token: only they need logits.
 	rows := make([]int, 0, T)
 	targets := make([]int32, 0, T)
-	for i := 1; i < T; i++ {
-		if mask[i] {
-			rows = append(rows, i-1)
-			targets = append(targets, toks[i])
+	eachSeq(ends, func(s0, s1, _ int) {
+		for i := s0 + 1; i < s1; i++ {
+			if mask[i] {
+				rows = append(rows, i-1)
+				targets = append(targets, toks[i])
+			}
 		}
-	}
+	})
 	if len(rows) == 0 {
 		return 0, 0
 	}
-	xs, acts := ps.forward(toks)
+	xs, acts := ps.forward(toks, ends)
 	n := len(rows)
 	hf, rstd := ps.mem.take(T*E), ps.mem.take(T)
 	rmsnormFwd(hf, rstd, xs[c.NLayer], ps.w.outNorm, T, E, c.Eps)
@@ -226,9 +256,14 @@ func (ps *pass) step(toks []int32, mask []bool, scale float32) (float64, int) {
 		clear(dq)
 		clear(dk)
 		clear(dv)
-		ps.lin.attnBwd(dq, dk, dv, datt, a.p, a.q, a.k, a.v, T, c.NHead, c.NHeadKV, hd)
-		ropeBwd(dq, ps.rope, T, c.NHead, hd)
-		ropeBwd(dk, ps.rope, T, c.NHeadKV, hd)
+		eachSeq(ends, func(s0, s1, p0 int) {
+			n := s1 - s0
+			dq, dk := dq[s0*qd:s1*qd], dk[s0*kvd:s1*kvd]
+			ps.lin.attnBwd(dq, dk, dv[s0*kvd:s1*kvd], datt[s0*qd:s1*qd], a.p[c.NHead*p0:c.NHead*(p0+n*n)],
+				a.q[s0*qd:s1*qd], a.k[s0*kvd:s1*kvd], a.v[s0*kvd:s1*kvd], n, c.NHead, c.NHeadKV, hd)
+			ropeBwd(dq, ps.rope, n, c.NHead, hd)
+			ropeBwd(dk, ps.rope, n, c.NHeadKV, hd)
+		})
 		clear(dh)
 		h1T := ps.lin.transposed(a.h1, T, E)
 		for _, p := range []struct{ gw, wt, dy []float32 }{{gw.wq, wt.wq, dq}, {gw.wk, wt.wk, dk}, {gw.wv, wt.wv, dv}} {
