@@ -271,12 +271,7 @@ func (g *gen) compose(cat string) Example {
 		"{n}", fmt.Sprint(2+g.r.IntN(40)), "{ms}", fmt.Sprint(1+g.r.IntN(60000)),
 		"{r}", g.pick(lx.reasons), "{state}", g.pick(composeStates),
 	).Replace(f.text)
-	// "{id}" last: an empty id must not leave two spaces or a space before
-	// punctuation.
-	if id == "" {
-		msg = strings.ReplaceAll(msg, " {id}", "")
-	}
-	msg = strings.ReplaceAll(msg, "{id}", id)
+	msg = withID(msg, id)
 
 	d := donors[g.r.IntN(len(donors))]
 	l := &line{ts: g.timestamp(), msg: msg, sev: sev}
@@ -309,6 +304,15 @@ func (g *gen) setLevel(d donor, l *line) {
 		l.sev = "info"
 	}
 	l.level = g.pick(d.levels[l.sev])
+}
+
+// withID fills a frame's "{id}" last: an empty id must not leave two
+// spaces or a space before punctuation.
+func withID(msg, id string) string {
+	if id == "" {
+		msg = strings.ReplaceAll(msg, " {id}", "")
+	}
+	return strings.ReplaceAll(msg, "{id}", id)
 }
 
 // plural is the English plural of a noun phrase's last word, as far as the

@@ -169,6 +169,7 @@ func snake(s string) string {
 func (g *gen) cue(cat string) Example {
 	sev := g.severity()
 	f := g.pickFrame(cueFramesBySev[sev])
+	// The line must name its component: draw again past nameless headers.
 	var d donor
 	for d = donors[g.r.IntN(len(donors))]; d.nameless; d = donors[g.r.IntN(len(donors))] {
 	}
@@ -177,11 +178,7 @@ func (g *gen) cue(cat string) Example {
 		class = g.cueClass(cat) // the message names a sibling of the logger
 	}
 	id := g.composedID()
-	msg := strings.NewReplacer("{C}", class, "{ms}", fmt.Sprint(1+g.r.IntN(60000)), "{state}", g.pick(composeStates)).Replace(f.text)
-	if id == "" {
-		msg = strings.ReplaceAll(msg, " {id}", "")
-	}
-	msg = strings.ReplaceAll(msg, "{id}", id)
+	msg := withID(strings.NewReplacer("{C}", class, "{ms}", fmt.Sprint(1+g.r.IntN(60000)), "{state}", g.pick(composeStates)).Replace(f.text), id)
 
 	l := &line{ts: g.timestamp(), msg: msg, sev: sev, comp: comp}
 	g.setLevel(d, l)
