@@ -58,6 +58,16 @@ func dotF32FMA(a, b *float32, n int) float32
 //go:noescape
 func gemmF32x4x3(w *float32, ws int, x *float32, xs int, k int, out *[12]float32)
 
+// dotF32Tile is Σ a[i]·b[i] for i < n (n a positive multiple of 8), rounded
+// exactly as gemmF32x4x3 rounds each of its outputs (one 8-lane accumulator,
+// the same fold and horizontal adds). Batch leftovers and single vectors
+// use it, so that a vector's result does not depend on the batch it came
+// in: decoding one token and verifying it among a speculative draft's give
+// the same bits.
+//
+//go:noescape
+func dotF32Tile(a, b *float32, n int) float32
+
 // quantQ8Blocks is the body of quantizeAct for nb blocks of x, written to
 // int8 values: per block amax[b] = max|x|, id = 127/amax (0 if amax is 0),
 // q = round-half-even(x·id) and sum[b] = Σq. The caller derives the fp16

@@ -434,6 +434,34 @@ g43loop:
 	VZEROUPPER
 	RET
 
+// func dotF32Tile(a, b *float32, n int) float32
+// gemmF32x4x3's arithmetic for one row and one vector: one accumulator over
+// the n (multiple of 8) products, folded and added in the same order, so a
+// vector gets the same bits whether it was computed in a tile or on its
+// own.
+TEXT ·dotF32Tile(SB), NOSPLIT, $0-28
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ n+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	XORQ AX, AX
+
+d1loop:
+	VMOVUPS (DI)(AX*1), Y12
+	VMOVUPS (SI)(AX*1), Y15
+	VFMADD231PS Y15, Y12, Y0
+	ADDQ $32, AX
+	SUBQ $8, CX
+	JNZ d1loop
+
+	VEXTRACTF128 $1, Y0, X12
+	VADDPS X12, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
 // vpermd indices that undo the lane interleaving of vpackssdw+vpacksswb.
 DATA packPerm<>+0(SB)/4, $0
 DATA packPerm<>+4(SB)/4, $4

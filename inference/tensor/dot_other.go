@@ -26,6 +26,8 @@ func q4Dot1x4(w *byte, x *int8, xd *float32, xs *int32, nb int, tbl *float32, ou
 
 func dotF32FMA(a, b *float32, n int) float32 { panic("BUG: tensor: no assembly kernels") }
 
+func dotF32Tile(a, b *float32, n int) float32 { panic("BUG: tensor: no assembly kernels") }
+
 func gemmF32x4x3(w *float32, ws int, x *float32, xs int, k int, out *[12]float32) {
 	panic("BUG: tensor: no assembly kernels")
 }

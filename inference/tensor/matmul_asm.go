@@ -10,9 +10,10 @@ package tensor
 // which share the activation block across four weight rows and their
 // horizontal sums.
 //
-// F32 weights: single vectors use dotF32FMA per row; batches use the 4×3
-// register tile gemmF32x4x3 over tiles of f32ColTile vectors, so that four
-// weight rows stay in L1 while the tile's vectors stream from L2.
+// F32 weights: batches use the 4×3 register tile gemmF32x4x3 over tiles of
+// f32ColTile vectors, so that four weight rows stay in L1 while the tile's
+// vectors stream from L2; single vectors and a batch's leftovers use
+// dotF32Tile, which rounds as the tile does (see f32Block).
 
 // f32ColTile is how many activation vectors one pass over four F32 weight
 // rows covers: a multiple of 3 whose vectors (up to 1536 floats each) fit
@@ -176,27 +177,29 @@ func (s *matmulState) rowsF32(lo, hi int) {
 }
 
 // f32Block computes output rows [lo,hi) for all vectors from those rows'
-// weights as float32, wf (rows lo.. back to back).
+// weights as float32, wf (rows lo.. back to back). Every output is rounded
+// the same way whichever kernel computes it (the 4×3 tile, the 4×1 kernel
+// for leftover vectors and single tokens, the 1×1 one for leftover rows):
+// one 8-lane FMA accumulator, the same horizontal adds, then the products
+// past the last multiple of 8 one at a time. So a vector's result does not
+// depend on how many others share its batch, which speculative decoding's
+// exactness relies on (a draft's tokens are verified in a batch, a plain
+// decode step computes one).
 func (s *matmulState) f32Block(wf []float32, lo, hi int) {
 	n, cols, rows := s.n, s.w.Cols, s.w.Rows
 	out, xs := s.out, s.x
 	k8 := cols &^ 7
-	dot := func(r, i int) float32 {
-		wr := wf[(r-lo)*cols : (r-lo+1)*cols]
-		xi := xs[i*cols : (i+1)*cols]
-		var v float32
-		if k8 > 0 {
-			v = dotF32FMA(&wr[0], &xi[0], k8)
-		}
+	tail := func(v float32, wr, xi []float32) float32 {
 		for j := k8; j < cols; j++ {
 			v += wr[j] * xi[j]
 		}
 		return v
 	}
-	if n < 3 || k8 == 0 {
+	if k8 == 0 {
 		for i := 0; i < n; i++ {
+			xi := xs[i*cols : (i+1)*cols]
 			for r := lo; r < hi; r++ {
-				out[i*rows+r] = dot(r, i)
+				out[i*rows+r] = tail(0, wf[(r-lo)*cols:(r-lo+1)*cols], xi)
 			}
 		}
 		return
@@ -204,35 +207,45 @@ func (s *matmulState) f32Block(wf []float32, lo, hi int) {
 	var o [12]float32
 	for i0 := 0; i0 < n; i0 += f32ColTile {
 		i1 := min(n, i0+f32ColTile)
+		iTiles := i0 + (i1-i0)/3*3
 		r := lo
 		for ; r+4 <= hi; r += 4 {
 			wr := wf[(r-lo)*cols:]
-			i := i0
-			for ; i+3 <= i1; i += 3 {
+			for i := i0; i < iTiles; i += 3 {
 				gemmF32x4x3(&wr[0], cols, &xs[i*cols], cols, k8, &o)
 				for rr := 0; rr < 4; rr++ {
 					for c := 0; c < 3; c++ {
-						v := o[3*rr+c]
-						if k8 < cols {
-							wt, xt := wr[rr*cols:(rr+1)*cols], xs[(i+c)*cols:(i+c+1)*cols]
-							for j := k8; j < cols; j++ {
-								v += wt[j] * xt[j]
-							}
-						}
-						out[(i+c)*rows+r+rr] = v
+						out[(i+c)*rows+r+rr] = tail(o[3*rr+c], wr[rr*cols:(rr+1)*cols], xs[(i+c)*cols:(i+c+1)*cols])
 					}
 				}
 			}
-			for ; i < i1; i++ {
-				for rr := 0; rr < 4; rr++ {
-					out[i*rows+r+rr] = dot(r+rr, i)
-				}
+		}
+		s.f32Single(wf, lo, hi, iTiles, i1, k8, tail)
+		for ; r < hi; r++ {
+			wr := wf[(r-lo)*cols : (r-lo+1)*cols]
+			for i := i0; i < iTiles; i++ {
+				xi := xs[i*cols : (i+1)*cols]
+				out[i*rows+r] = tail(dotF32Tile(&wr[0], &xi[0], k8), wr, xi)
 			}
 		}
-		for ; r < hi; r++ {
-			for i := i0; i < i1; i++ {
-				out[i*rows+r] = dot(r, i)
-			}
+	}
+}
+
+// f32Single computes rows [lo,hi) for the vectors [i0,i1) one row and one
+// vector at a time (a decode step's whole product, a batch's leftovers
+// after the 4×3 tiles). One accumulator chain per row is latency-bound in
+// cache, but a single vector's product streams its weights from memory,
+// which is slower still: reading the rows one after another kept decoding
+// at the speed of the four-accumulator dot product it replaces (30–32
+// tokens/s on a 135M F32 model, one thread), where eight rows side by side
+// (eight streams) fell to 19.
+func (s *matmulState) f32Single(wf []float32, lo, hi, i0, i1, k8 int, tail func(float32, []float32, []float32) float32) {
+	cols, rows, out, xs := s.w.Cols, s.w.Rows, s.out, s.x
+	for i := i0; i < i1; i++ {
+		xi := xs[i*cols : (i+1)*cols]
+		for r := lo; r < hi; r++ {
+			wr := wf[(r-lo)*cols : (r-lo+1)*cols]
+			out[i*rows+r] = tail(dotF32Tile(&wr[0], &xi[0], k8), wr, xi)
 		}
 	}
 }

@@ -346,3 +346,39 @@ func TestMatMulLongBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestMatMulF32BatchInvariant: an F32 product gives a vector the same bits
+// whatever batch it comes in — alone (a decode step), among a few (the
+// leftovers after the 4×3 tiles) or in a long batch — on both kernel paths,
+// for row counts that leave leftover rows and widths that leave products
+// past the last multiple of 8. Speculative decoding is exact only if this
+// holds: the target verifies a draft's tokens in one batch, while plain
+// decoding computes them one at a time.
+func TestMatMulF32BatchInvariant(t *testing.T) { kernelPaths(t, testMatMulF32BatchInvariant) }
+
+func testMatMulF32BatchInvariant(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	p := NewPool(2)
+	defer p.Close()
+	for _, sh := range [][2]int{{7, 5}, {13, 64}, {30, 67}, {64, 256}, {9, 203}} {
+		rows, cols := sh[0], sh[1]
+		m := randMatrix(rng, F32, rows, cols)
+		for _, n := range []int{1, 2, 4, 5, 7, 53} {
+			x := make([]float32, n*cols)
+			for i := range x {
+				x[i] = float32(rng.NormFloat64())
+			}
+			batch := make([]float32, n*rows)
+			p.MatMul(batch, m, x, n)
+			one := make([]float32, rows)
+			for i := range n {
+				p.MatMul(one, m, x[i*cols:(i+1)*cols], 1)
+				for r := range rows {
+					if math.Float32bits(one[r]) != math.Float32bits(batch[i*rows+r]) {
+						t.Fatalf("%dx%d, n=%d: vector %d row %d is %v alone and %v in the batch", rows, cols, n, i, r, one[r], batch[i*rows+r])
+					}
+				}
+			}
+		}
+	}
+}
