@@ -10,7 +10,7 @@ import (
 // learns each template's labels by heart: the severity from the message
 // rather than from the level the line carries, the component as a fixed
 // string per template rather than as "the logger the header names". On a
-// system it has never seen it then guesses from the words. Four rewrites,
+// system it has never seen it then guesses from the words. Five rewrites,
 // each applied to a fraction of the examples, break those shortcuts while
 // keeping every label right by construction:
 //
@@ -30,13 +30,19 @@ import (
 //     word is the template's fingerprint and the category has to come from
 //     the words that remain (random deletion, as in text-classification
 //     augmentation). Slot values, the component and the level are kept.
+//   - fields: neutral key = value details are added to the message
+//     (fields.go), so "=" and appended text say nothing about the labels.
 //
 // compose is the share of examples built from a frame and a category's
 // lexicon instead of a template (compose.go), cue the share of lifecycle
 // messages under a component named for the category (cue.go).
-type augment struct{ relevel, reformat, rename, drop, compose, cue float64 }
+type augment struct{ relevel, reformat, rename, drop, fields, compose, cue float64 }
 
-var defaultAugment = augment{relevel: 0.35, reformat: 0.35, rename: 0.30, drop: 0.25, compose: composeShare, cue: cueShare}
+var defaultAugment = augment{relevel: 0.35, reformat: 0.35, rename: 0.30, drop: 0.25, fields: fieldsShare, compose: composeShare, cue: cueShare}
+
+// daemonRename multiplies the rename share for syslog systems (see
+// system.daemon).
+const daemonRename = 5.0 / 3
 
 // donor is a header family a message can be rewritten under.
 type donor struct {
@@ -103,12 +109,20 @@ var donors = []donor{
 
 // renderAug renders t like render, then maybe rewrites it (see above).
 func (g *gen) renderAug(t *tmplRef) Example {
-	relevel, reformat, rename := g.r.Float64() < g.aug.relevel, g.r.Float64() < g.aug.reformat, g.r.Float64() < g.aug.rename
+	renameP := g.aug.rename
+	if t.sys.daemon {
+		renameP = min(1, g.aug.rename*daemonRename)
+	}
+	relevel, reformat, rename := g.r.Float64() < g.aug.relevel, g.r.Float64() < g.aug.reformat, g.r.Float64() < renameP
 	drop := g.r.Float64() < g.aug.drop
-	if !relevel && !reformat && !rename && !drop {
+	fields := g.r.Float64() < g.aug.fields
+	if !relevel && !reformat && !rename && !drop && !fields {
 		return g.render(t)
 	}
 	format, levels, style, nameless := t.sys.format, t.sys.levels, styleAny, false
+	if t.sys.daemon {
+		style = styleDaemon
+	}
 	if reformat {
 		d := donors[g.r.IntN(len(donors))]
 		format, levels, style, nameless = d.format, d.levels, d.style, d.nameless
@@ -118,6 +132,9 @@ func (g *gen) renderAug(t *tmplRef) Example {
 		skip = g.wordToDrop(t)
 	}
 	l := g.lineWithout(t, skip)
+	if fields {
+		l.msg = g.withFields(l.msg)
+	}
 	sev := t.sev
 	if t.comps != nil {
 		l.comp = g.pick(t.comps)

@@ -135,7 +135,9 @@ var lexicons = map[string]lexicon{
 			"PCIe device", "firmware image", "BMC", "RAID controller", "network card", "link card", "node card",
 			"L2 cache", "processor core", "ECC memory", "thermal zone", "battery", "disk controller", "fan tray",
 			"motherboard", "GPU", "register",
-			"DIMM slot", "TLB", "instruction cache", "data cache", "floating point unit", "interrupt controller", "memory controller", "serial link", "torus link", "service card", "power module", "clock card", "midplane", "ASIC", "FPGA", "PSU", "chassis", "CMOS battery", "DDR channel", "machine check bank"},
+			"DIMM slot", "TLB", "instruction cache", "data cache", "floating point unit", "interrupt controller", "memory controller", "serial link", "torus link", "service card", "power module", "clock card", "midplane", "ASIC", "FPGA", "PSU", "chassis", "CMOS battery", "DDR channel", "machine check bank",
+			"alignment exception", "critical input interrupt", "interrupt line", "instruction address register", "ECC symbol",
+			"cache parity check", "memory bank", "correctable error counter", "processor register", "hardware counter", "JTAG chain"},
 		verbs: []verb{v("detect", "detecting", "detected"), v("reset", "resetting", "reset"), v("initialize", "initializing", "initialized"),
 			v("replace", "replacing", "replaced"), v("probe", "probing", "probed"), v("calibrate", "calibrating", "calibrated"),
 			v("power on", "powering on", "powered on"), v("power off", "powering off", "powered off"), v("flash", "flashing", "flashed")},
@@ -220,6 +222,23 @@ var lexicons = map[string]lexicon{
 	},
 }
 
+// modifierShare of composed objects get a made-up qualifier ("vakzen
+// connection", "lo-dratix block"): real lines qualify their objects with
+// words no lexicon holds ("double-hummer alignment exceptions"), and an
+// unknown word must leave the category to the words the model knows.
+const modifierShare = 0.20
+
+// modifier is a made-up qualifier word.
+func (g *gen) modifier() string {
+	switch g.r.IntN(3) {
+	case 0:
+		return g.madeUpWord() + "-" + g.madeUpWord()
+	case 1:
+		return g.madeUpWord() + fmt.Sprint(g.r.IntN(10))
+	}
+	return g.madeUpWord()
+}
+
 // composeStates are states a "state changed to" frame names; they are
 // neutral across categories.
 var composeStates = []string{"ACTIVE", "RUNNING", "READY", "IDLE", "PENDING", "DONE", "UP"}
@@ -263,6 +282,9 @@ func (g *gen) compose(cat string) Example {
 	sev := g.severity()
 	f := g.pickFrame(framesBySev[sev])
 	obj := g.pick(lx.objects)
+	if g.r.Float64() < modifierShare {
+		obj = g.modifier() + " " + obj
+	}
 	vb := lx.verbs[g.r.IntN(len(lx.verbs))]
 	id := g.composedID()
 	msg := strings.NewReplacer(
@@ -272,6 +294,9 @@ func (g *gen) compose(cat string) Example {
 		"{r}", g.pick(lx.reasons), "{state}", g.pick(composeStates),
 	).Replace(f.text)
 	msg = withID(msg, id)
+	if g.r.Float64() < g.aug.fields {
+		msg = g.withFields(msg)
+	}
 
 	d := donors[g.r.IntN(len(donors))]
 	l := &line{ts: g.timestamp(), msg: msg, sev: sev}

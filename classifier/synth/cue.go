@@ -179,6 +179,9 @@ func (g *gen) cue(cat string) Example {
 	}
 	id := g.composedID()
 	msg := withID(strings.NewReplacer("{C}", class, "{ms}", fmt.Sprint(1+g.r.IntN(60000)), "{state}", g.pick(composeStates)).Replace(f.text), id)
+	if g.r.Float64() < g.aug.fields {
+		msg = g.withFields(msg)
+	}
 
 	l := &line{ts: g.timestamp(), msg: msg, sev: sev, comp: comp}
 	g.setLevel(d, l)

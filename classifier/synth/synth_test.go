@@ -396,3 +396,99 @@ func TestCuedExamples(t *testing.T) {
 		t.Fatalf("categories drawn: %v", cats)
 	}
 }
+
+// Neutral fields keep the labels and the message, and their keys are no
+// category's topic word: a key that named one ("block", "user") would teach
+// the very shortcut the fields are there to break.
+func TestFieldsAreNeutral(t *testing.T) {
+	topics := map[string]string{}
+	for cat, lx := range lexicons {
+		for _, o := range lx.objects {
+			topics[strings.ToLower(o)] = cat
+		}
+	}
+	for cat, ws := range cueWords {
+		for _, w := range ws {
+			topics[strings.ToLower(w)] = cat
+		}
+	}
+	for _, k := range fieldKeys {
+		if cat, ok := topics[k]; ok {
+			t.Errorf("field key %q is a %s topic word", k, cat)
+		}
+	}
+
+	g := newGen(41)
+	withKV := 0
+	for range 500 {
+		msg := "Connection to peer 7 lost"
+		got := g.withFields(msg)
+		if !strings.Contains(got, msg) || len(got) <= len(msg)+1 {
+			t.Fatalf("withFields(%q) = %q", msg, got)
+		}
+		if strings.Contains(got, "=") || strings.Contains(got, ": ") {
+			withKV++
+		}
+	}
+	if withKV < 300 {
+		t.Fatalf("only %d of 500 detailed messages carry key=value or key: value", withKV)
+	}
+
+	g.aug = augment{fields: 1}
+	changed := 0
+	for _, tm := range registry().all[:300] {
+		plain := newGen(3).render(tm)
+		e := g.renderAug(tm)
+		if e.Severity != plain.Severity || e.Category != plain.Category || e.Template != plain.Template {
+			t.Fatalf("%s: fields changed the labels: %+v vs %+v", tm.id, e, plain)
+		}
+		if e.Component != "" && !strings.Contains(e.Raw, e.Component) {
+			t.Fatalf("%s: component %q not in %q", tm.id, e.Component, e.Raw)
+		}
+		if len(e.Raw) > len(plain.Raw)+3 {
+			changed++
+		}
+	}
+	if changed < 200 {
+		t.Fatalf("only %d of 300 lines got details", changed)
+	}
+}
+
+// Syslog systems are renamed more often, with daemon-style names, and the
+// new name sits where syslog puts the program: after the host, before the
+// pid or the colon.
+func TestDaemonRename(t *testing.T) {
+	var daemons []*tmplRef
+	own := map[string]bool{}
+	for _, tm := range registry().all {
+		if tm.sys.daemon {
+			daemons = append(daemons, tm)
+			for _, c := range append(slices.Clone(tm.comps), tm.sys.comps...) {
+				own[c] = true
+			}
+		}
+	}
+	if len(daemons) < 50 {
+		t.Fatalf("only %d syslog templates", len(daemons))
+	}
+	g := newGen(17)
+	g.aug = augment{rename: defaultAugment.rename}
+	fresh := 0
+	for i := range 2000 {
+		e := g.renderAug(daemons[i%len(daemons)])
+		if e.Component == "" || own[e.Component] {
+			continue
+		}
+		fresh++
+		if strings.ContainsAny(e.Component, ".$/") {
+			t.Fatalf("renamed syslog program %q is not daemon-style: %q", e.Component, e.Raw)
+		}
+		if !strings.Contains(e.Raw, " "+e.Component+"[") && !strings.Contains(e.Raw, " "+e.Component+":") &&
+			!strings.Contains(e.Raw, " "+e.Component+" ") {
+			t.Fatalf("renamed program %q not in the program's place: %q", e.Component, e.Raw)
+		}
+	}
+	if want := int(2000 * defaultAugment.rename * 1.4); fresh < want {
+		t.Fatalf("%d of 2000 syslog lines renamed, want at least %d", fresh, want)
+	}
+}

@@ -34,6 +34,11 @@ type system struct {
 	levels map[string][]string
 	// format renders the whole line.
 	format func(g *gen, l *line) string
+	// daemon marks syslog systems, whose lines name a program between the
+	// host and the pid: rename gives them made-up daemon names, and more
+	// often (daemonRename), because the program is found there by its place
+	// and a host is a name-like word too ("combo ftpd[29504]:").
+	daemon bool
 	tmpls  []tmpl
 }
 

@@ -7,6 +7,7 @@ func init() {
 		name:   "cron",
 		comps:  []string{"CRON", "cron", "crond"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			t("info", "system", "({user}) CMD ({cd / && run-parts --report /etc/cron.hourly|/usr/local/bin/backup.sh >/dev/null 2>&1|[ -x /usr/lib/php/sessionclean ] && /usr/lib/php/sessionclean|/opt/app/bin/cleanup --older-than 7d})"),
 			t("info", "system", "pam_unix(cron:session): session opened for user {user}(uid={uid}) by (uid=0)"),

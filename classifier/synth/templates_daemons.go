@@ -11,6 +11,7 @@ func init() {
 		name:   "mail",
 		comps:  []string{"postfix/smtpd"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			t("info", "network", "connect from unknown[{pubip}]"),
 			t("info", "network", "disconnect from {fqdn}[{ip}] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5"),
@@ -36,6 +37,7 @@ func init() {
 		name:   "netd",
 		comps:  []string{"dhclient"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			t("info", "network", "DHCPREQUEST for {ip} on {iface} to {ip} port 67"),
 			t("info", "network", "DHCPACK of {ip} from {ip}"),
@@ -65,6 +67,7 @@ func init() {
 		name:   "networkmanager",
 		comps:  []string{"NetworkManager"},
 		levels: nmLevels,
+		daemon: true,
 		format: func(g *gen, l *line) string {
 			l.msg = l.level + "  [" + strconv.FormatInt(l.ts.Unix(), 10) + "." + strconv.Itoa(1000+g.r.IntN(9000)) + "] " + l.msg
 			return fmtSyslog(g, l)

@@ -11,6 +11,7 @@ func init() {
 		name:   "netfilter",
 		comps:  []string{"kernel"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			t("info", "network", "[{10-9999}.{100000-999999}] [UFW BLOCK] IN={iface} OUT= MAC={mac}:{mac}:08:00 SRC={pubip} DST={ip} LEN={40-1500} TOS=0x00 PREC=0x00 TTL={30-250} ID={id} PROTO={TCP|UDP} SPT={eport} DPT={port} WINDOW={1024|65535} RES=0x00 SYN URGP=0"),
 			t("info", "network", "[{10-9999}.{100000-999999}] [UFW ALLOW] IN={iface} OUT= MAC={mac}:{mac}:08:00 SRC={ip} DST={ip} LEN={40-1500} TTL=64 PROTO=TCP SPT={eport} DPT={port}"),

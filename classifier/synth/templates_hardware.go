@@ -39,6 +39,7 @@ func init() {
 		name:   "hw-daemons",
 		comps:  []string{"ipmievd"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			t("critical", "hardware", "{fan} Lower Critical going low Asserted (Reading {0-500} < Threshold {600|900} RPM)"),
 			t("warning", "hardware", "{sensor} Upper Non-critical going high Asserted (Reading {temp} > Threshold {70|75|80} degrees C)"),

@@ -9,6 +9,7 @@ func init() {
 		name:   "kernel",
 		comps:  []string{"kernel"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			t("info", "system", "[    0.000000] Linux version {5.15.0-91|6.1.0-17|6.8.0-45}-generic (buildd@lcy02-amd64-{001-099}) (gcc (Ubuntu 12.3.0-1ubuntu1) 12.3.0) #{1-99}-Ubuntu SMP PREEMPT_DYNAMIC"),
 			t("info", "system", "[    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz root=UUID={uuid} ro quiet splash"),

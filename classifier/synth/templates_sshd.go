@@ -8,6 +8,7 @@ func init() {
 		name:   "sshd",
 		comps:  []string{"sshd"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			t("info", "auth", "Accepted password for {user} from {ip} port {eport} ssh2"),
 			t("info", "auth", "Accepted publickey for {user} from {ip} port {eport} ssh2: RSA {keyfp}"),

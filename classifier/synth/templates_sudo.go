@@ -6,6 +6,7 @@ func init() {
 		name:   "sudo",
 		comps:  []string{"sudo"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			t("info", "auth", "{user} : TTY={tty} ; PWD=/home/{user} ; USER=root ; COMMAND={cmd}"),
 			t("info", "auth", "pam_unix(sudo:session): session opened for user root(uid=0) by {user}(uid={uid})"),

@@ -8,6 +8,7 @@ func init() {
 		name:   "systemd",
 		comps:  []string{"systemd"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			t("info", "system", "Started {unit}.service - {The nginx HTTP and reverse proxy server|Regular background program processing daemon|OpenBSD Secure Shell server|PostgreSQL RDBMS|Docker Application Container Engine}."),
 			t("info", "system", "Starting {unit}.service..."),

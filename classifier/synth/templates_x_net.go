@@ -18,6 +18,7 @@ func init() {
 		name:   "haproxy",
 		comps:  []string{"haproxy"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			t("info", "application", "{ip}:{eport} [{10-28}/Nov/2025:{10-23}:{10-59}:{10-59}.{100-999}] {http-in|fe_https~|fe_api} {be_app|be_api|be_static}/{web-01|web-02|api-3} {0-20}/{0-5}/{0-50}/{1-900}/{1-999} {status2} {count} - - ---- {1-900}/{1-900}/{0-90}/{0-20}/0 0/0 \"{method} {url} HTTP/1.1\""),
 			t("warning", "application", "{ip}:{eport} [{10-28}/Nov/2025:{10-23}:{10-59}:{10-59}.{100-999}] fe_https~ be_api/api-3 {0-20}/0/{0-50}/-1/{30000-60000} {gw5} {100-300} - - sH-- {1-900}/{1-900}/{0-90}/{0-20}/0 0/0 \"{method} {url} HTTP/1.1\""),
@@ -44,6 +45,7 @@ func init() {
 		name:   "net-daemons",
 		comps:  []string{"dnsmasq"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			tc("info", "network", "dnsmasq-dhcp", "DHCPACK({iface}) {ip} {mac} {host}"),
 			tc("info", "network", "dnsmasq-dhcp", "DHCPDISCOVER({iface}) {mac}"),

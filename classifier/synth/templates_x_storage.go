@@ -91,6 +91,7 @@ func init() {
 		name:   "linux-storage",
 		comps:  []string{"mdadm"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			tc("info", "storage", "mdadm", "RebuildFinished event detected on md device /dev/md{0-9}, component device  mismatches found: 0"),
 			tc("info", "storage", "mdadm", "CheckArray on /dev/md{0-9} started, speed limit {1000-200000}K/sec"),

@@ -17,6 +17,7 @@ func init() {
 		name:   "os-services",
 		comps:  []string{"rsyslogd"},
 		format: fmtSyslog,
+		daemon: true,
 		tmpls: []tmpl{
 			tc("info", "system", "rsyslogd", "[origin software=\"rsyslogd\" swVersion=\"8.{2100-2400}.0\" x-pid=\"{pid}\" x-info=\"https://www.rsyslog.com\"] rsyslogd was HUPed"),
 			tc("warning", "resource", "rsyslogd", "imjournal: {count} messages lost due to rate-limiting (20000 allowed within 600 seconds)"),
