@@ -189,12 +189,7 @@ func (s *matmulState) f32Block(wf []float32, lo, hi int) {
 	n, cols, rows := s.n, s.w.Cols, s.w.Rows
 	out, xs := s.out, s.x
 	k8 := cols &^ 7
-	tail := func(v float32, wr, xi []float32) float32 {
-		for j := k8; j < cols; j++ {
-			v += wr[j] * xi[j]
-		}
-		return v
-	}
+	tail := func(v float32, wr, xi []float32) float32 { return f32Tail(v, wr, xi, k8) }
 	if k8 == 0 {
 		for i := 0; i < n; i++ {
 			xi := xs[i*cols : (i+1)*cols]
@@ -215,7 +210,11 @@ func (s *matmulState) f32Block(wf []float32, lo, hi int) {
 				gemmF32x4x3(&wr[0], cols, &xs[i*cols], cols, k8, &o)
 				for rr := 0; rr < 4; rr++ {
 					for c := 0; c < 3; c++ {
-						out[(i+c)*rows+r+rr] = tail(o[3*rr+c], wr[rr*cols:(rr+1)*cols], xs[(i+c)*cols:(i+c+1)*cols])
+						v := o[3*rr+c]
+						if k8 < cols {
+							v = f32Tail(v, wr[rr*cols:(rr+1)*cols], xs[(i+c)*cols:(i+c+1)*cols], k8)
+						}
+						out[(i+c)*rows+r+rr] = v
 					}
 				}
 			}
@@ -229,6 +228,14 @@ func (s *matmulState) f32Block(wf []float32, lo, hi int) {
 			}
 		}
 	}
+}
+
+// f32Tail adds the products of wr and xi from k8 on, one at a time.
+func f32Tail(v float32, wr, xi []float32, k8 int) float32 {
+	for j := k8; j < len(wr); j++ {
+		v += wr[j] * xi[j]
+	}
+	return v
 }
 
 // f32Single computes rows [lo,hi) for the vectors [i0,i1) one row and one
