@@ -29,9 +29,13 @@
 // the severity label follows it, the message is written under another
 // family's header, the component is replaced by a made-up name the model
 // can only find by reading the line, or one word of the message is left out
-// so that no single word fingerprints a template. Headers name made-up
-// hosts and threads half the time, so the model finds the host and the
-// logger by their place in the header rather than by knowing the names.
+// so that no single word fingerprints a template, or neutral key = value
+// details (fields.go: "my id = 1, error = ") are added to the message so
+// that "=" and appended text carry no label. Syslog programs are renamed
+// more often, since there the program is found only by its place after the
+// host. Headers name made-up hosts and threads half the time, so the model
+// finds the host and the logger by their place in the header rather than by
+// knowing the names.
 //
 // Composition (compose.go) builds 30% of the examples from two independent
 // halves instead of a template: a sentence frame shared by every category,
