@@ -157,6 +157,10 @@ func (g *gen) renderAug(t *tmplRef) Example {
 			sev = t.sev
 			words = levels[sev]
 		}
+		if len(words) == 0 { // nor for the template's: klog writes debug as I
+			sev = "info"
+			words = levels[sev]
+		}
 		if len(words) == 0 {
 			return g.render(t)
 		}
@@ -341,8 +345,26 @@ var nameWords = []string{
 // vocabulary has seen whole: the model can only copy them.
 var syllables = []string{"ka", "lo", "mi", "ne", "tor", "vak", "zen", "dra", "qui", "pex", "sul", "rin", "bo", "fa", "gor", "hul", "ix", "jun", "wem", "yt"}
 
+// letterPool weights letters roughly as English text does, so drawn
+// strings look like the abbreviations real programs are named with
+// ("ftpd", "klogind", "nfsd") and split into tokens the syllables never
+// give: the model must copy pieces it has no name for.
+const letterPool = "eeeeeeaaaaattttttooooiiiinnnnnsssssrrrrhhlllddccuumfppgwybvkxjqz"
+
+// letters is a made-up name of 3 to 8 letters drawn from letterPool.
+func (g *gen) letters() string {
+	b := make([]byte, 3+g.r.IntN(6))
+	for i := range b {
+		b[i] = letterPool[g.r.IntN(len(letterPool))]
+	}
+	return string(b)
+}
+
 func (g *gen) nameWord() string {
 	if g.r.IntN(4) == 0 {
+		return g.letters()
+	}
+	if g.r.IntN(3) == 0 {
 		n := 2 + g.r.IntN(2)
 		var b strings.Builder
 		for range n {
