@@ -34,7 +34,7 @@ bench: build
 # The default models (inference/models), retrained from scratch, seeded: the
 # target, then the draft with the same data and tokenizer (same --seed,
 # --examples, --vocab and --hold-out), each trained in F32 and stored as Q8_0.
-# About 46 minutes on 2 quiet cores. Run `make build` afterwards to embed them.
+# About 47 minutes on 2 quiet cores. Run `make build` afterwards to embed them.
 MODEL_DIR   ?= .model-build
 MODEL_EXAMPLES := 300000
 MODEL_TRAIN := --seed 1 --examples $(MODEL_EXAMPLES) --vocab 3072 --hold-out 0.1 --progress 30s

@@ -17,9 +17,10 @@ import (
 // ""), as an enum in a per-template copy of the schema: the decoder can only
 // copy, and the model chooses which piece. On the eight Loghub systems the
 // labelled component is among the candidates on 15,992 of 16,000 lines, on
-// generated training lines on 44,741 of 45,362 (it was 39,508 before
-// unopened ")" and source extensions were trimmed: the model learned "sudo"
-// and "server" and the decoder made it write "sudo)" and "server.go").
+// generated training lines (the first 50,000 examples of seed 1) on 44,881
+// of 45,430 (87% before unopened ")" and source extensions were trimmed:
+// the model learned "sudo" and "server" and the decoder made it write
+// "sudo)" and "server.go").
 
 // maxCandidates bounds the enum; a template rarely has more than 30 names.
 const maxCandidates = 64
