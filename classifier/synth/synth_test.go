@@ -324,16 +324,7 @@ func TestComposedExamples(t *testing.T) {
 			t.Fatalf("severity %s has no frame", s)
 		}
 	}
-	cats := map[string]int{}
-	for range 5000 {
-		e := g.next()
-		cats[e.Category]++
-		if e.System != "composed" || !strings.HasPrefix(e.Template, "composed: "+e.Category+": ") {
-			t.Fatalf("not a composed example: %+v", e)
-		}
-		if strings.ContainsAny(e.Raw, "{}") && !strings.HasPrefix(e.Raw, "{") {
-			t.Fatalf("unfilled placeholder: %q", e.Raw)
-		}
+	drawEach(t, g, "composed", func(e Example) {
 		if !strings.Contains(e.Raw, e.Component) || !isSeverity(e.Severity) {
 			t.Fatalf("bad labels %q/%q for %q", e.Severity, e.Component, e.Raw)
 		}
@@ -348,10 +339,7 @@ func TestComposedExamples(t *testing.T) {
 		if !found {
 			t.Fatalf("no %s object in %q", e.Category, e.Raw)
 		}
-	}
-	if len(cats) != len(schemas.Categories) {
-		t.Fatalf("categories drawn: %v", cats)
-	}
+	})
 	if got := plural("job queue entry") + " " + plural("process") + " " + plural("key"); got != "job queue entries processes keys" {
 		t.Fatalf("plural: %s", got)
 	}
@@ -368,16 +356,7 @@ func TestCuedExamples(t *testing.T) {
 			t.Fatalf("severity %s has no cue frame", s)
 		}
 	}
-	cats := map[string]int{}
-	for range 5000 {
-		e := g.next()
-		cats[e.Category]++
-		if e.System != "cued" || !strings.HasPrefix(e.Template, "cued: "+e.Category+": ") {
-			t.Fatalf("not a cued example: %+v", e)
-		}
-		if strings.ContainsAny(e.Raw, "{}") && !strings.HasPrefix(e.Raw, "{") {
-			t.Fatalf("unfilled placeholder: %q", e.Raw)
-		}
+	drawEach(t, g, "cued", func(e Example) {
 		if e.Component == "" || !strings.Contains(e.Raw, e.Component) || !isSeverity(e.Severity) {
 			t.Fatalf("bad labels %q/%q for %q", e.Severity, e.Component, e.Raw)
 		}
@@ -391,6 +370,25 @@ func TestCuedExamples(t *testing.T) {
 		if !found {
 			t.Fatalf("component %q of a %s line names none of its cue words", e.Component, e.Category)
 		}
+	})
+}
+
+// drawEach draws 5,000 examples from g, which must all be of the given
+// kind ("composed", "cued") with no placeholder left, hands each to check,
+// and fails unless every category was drawn.
+func drawEach(t *testing.T, g *gen, kind string, check func(Example)) {
+	t.Helper()
+	cats := map[string]int{}
+	for range 5000 {
+		e := g.next()
+		cats[e.Category]++
+		if e.System != kind || !strings.HasPrefix(e.Template, kind+": "+e.Category+": ") {
+			t.Fatalf("not a %s example: %+v", kind, e)
+		}
+		if strings.ContainsAny(e.Raw, "{}") && !strings.HasPrefix(e.Raw, "{") {
+			t.Fatalf("unfilled placeholder: %q", e.Raw)
+		}
+		check(e)
 	}
 	if len(cats) != len(schemas.Categories) {
 		t.Fatalf("categories drawn: %v", cats)
