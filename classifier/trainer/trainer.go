@@ -55,6 +55,9 @@ type Options struct {
 	Warmup      int     // warm-up steps [Steps/20]
 	WeightDecay float64 // [0.01]
 	Clip        float64 // gradient norm limit [1]
+	// EMA is passed to inference/train: the exported weights are the
+	// average of the steps' weights with this decay. [0: the last step's]
+	EMA float64
 
 	// Type of the exported matrices: tensor.F32 (the zero value) or
 	// tensor.Q8_0.
@@ -200,7 +203,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 
 	last, err := train.Train(ctx, m, data, train.Options{
 		Steps: opts.Steps, BatchTokens: max(opts.BatchTokens, longest), LR: opts.LR, Warmup: opts.Warmup,
-		WeightDecay: opts.WeightDecay, Clip: opts.Clip, Seed: opts.Seed, Threads: opts.Threads,
+		WeightDecay: opts.WeightDecay, Clip: opts.Clip, EMA: opts.EMA, Seed: opts.Seed, Threads: opts.Threads,
 		Checkpoint: opts.Checkpoint, CheckpointEvery: opts.CheckpointEvery, Resume: opts.Resume,
 		Progress: opts.Progress, Logger: opts.Logger,
 	})

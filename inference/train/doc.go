@@ -23,9 +23,10 @@
 //
 // Train runs AdamW (decoupled weight decay, none on norm weights) with a
 // linear warm-up and cosine decay of the learning rate and global gradient
-// norm clipping. A step's examples are drawn by an RNG seeded from
+// norm clipping, and with Options.EMA ends with the bias-corrected moving
+// average of the weights instead of the last step's. A step's examples are drawn by an RNG seeded from
 // (Options.Seed, step), so a run is a pure function of its seed, and resuming
-// from a checkpoint (weights, AdamW moments, step) continues exactly as the
+// from a checkpoint (weights, AdamW moments, the average, step) continues exactly as the
 // uninterrupted run would have. Examples of a batch are spread over
 // Options.Shards gradient buffers by a deterministic longest-first
 // assignment and the shards are summed in order; within a shard, examples

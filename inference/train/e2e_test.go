@@ -344,3 +344,64 @@ func TestCheckpointEvery(t *testing.T) {
 		t.Errorf("checkpoint steps seen at each report %v, want %v", seen, want)
 	}
 }
+
+// With EMA the model ends with the bias-corrected average of the weights
+// after every step, computed as the trainer does (float32 updates), and a
+// run stopped and resumed from its checkpoint ends with the same average.
+func TestEMAWeights(t *testing.T) {
+	cfg := taskConfig(210)
+	data := taskData(2, 300)
+	const d = 0.8
+	opts := Options{Steps: 6, BatchTokens: 64, LR: 5e-3, Clip: 1, Seed: 4, Threads: 2, EMA: d}
+
+	m, _ := New(cfg, 1)
+	var ema []float32
+	o := opts
+	o.Progress = func(Progress) {
+		if ema == nil {
+			ema = make([]float32, len(m.W))
+		}
+		df := float32(d)
+		for i, w := range m.W {
+			ema[i] = df*ema[i] + (1-df)*w
+		}
+	}
+	if _, err := Train(context.Background(), m, data, o); err != nil {
+		t.Fatal(err)
+	}
+	c := 1 - math.Pow(d, float64(opts.Steps))
+	for i, v := range ema {
+		if want := float32(float64(v) / c); m.W[i] != want {
+			t.Fatalf("weight %d: %g, want the average %g", i, m.W[i], want)
+		}
+	}
+	last, _ := New(cfg, 1)
+	if _, err := Train(context.Background(), last, data, Options{Steps: 6, BatchTokens: 64, LR: 5e-3, Clip: 1, Seed: 4, Threads: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(last.W, m.W) {
+		t.Fatalf("EMA run ended with the last step's weights")
+	}
+
+	path := filepath.Join(t.TempDir(), "ckpt.gguf")
+	ctx, cancel := context.WithCancel(context.Background())
+	first, _ := New(cfg, 1)
+	o = opts
+	o.Checkpoint = path
+	o.Progress = func(p Progress) {
+		if p.Step == 3 {
+			cancel()
+		}
+	}
+	if _, err := Train(ctx, first, data, o); err == nil {
+		t.Fatal("cancelled run returned no error")
+	}
+	resumed, _ := New(cfg, 999)
+	o.Resume, o.Progress = true, nil
+	if _, err := Train(context.Background(), resumed, data, o); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(resumed.W, m.W) {
+		t.Errorf("EMA weights after resume differ from the uninterrupted run's")
+	}
+}

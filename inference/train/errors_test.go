@@ -50,6 +50,7 @@ func TestTrainErrors(t *testing.T) {
 	f(good, Options{Steps: 1, LR: -1}, "must not be negative")
 	f(good, Options{Steps: 1, Beta2: 1}, "betas")
 	f(good, Options{Steps: 1, Resume: true}, "Resume needs a Checkpoint")
+	f(good, Options{Steps: 1, EMA: 1}, "EMA 1")
 	f(Examples{}, Options{Steps: 1}, "empty dataset")
 	f(Examples{{Tokens: []int32{1, 2}, Mask: []bool{true}}}, Options{Steps: 1}, "mask of 1")
 	f(Examples{{Tokens: make([]int32, 9), Mask: make([]bool, 9)}}, Options{Steps: 1}, "want 1..8")

@@ -117,7 +117,8 @@ func dims64(d []int) []uint64 {
 
 // A checkpoint is a GGUF file: the model's metadata and F32 weights under
 // their export names, the AdamW moments as "adam.m.<name>" and
-// "adam.v.<name>", and the run's position in train.step and train.adam_t.
+// "adam.v.<name>", with Options.EMA the running average as "ema.<name>",
+// and the run's position in train.step and train.adam_t.
 // Reusing GGUF means no new binary format, and a checkpoint can be inspected
 // with the usual tools.
 
@@ -134,16 +135,30 @@ func f32Bytes(v []float32) []byte {
 	return b
 }
 
+// stateTensor is one of a run's buffers laid out like Model.W, saved under
+// prefix+name in a checkpoint.
+type stateTensor struct {
+	prefix string
+	v      []float32
+}
+
+// state is what a checkpoint holds per parameter: the weights, AdamW's
+// moments and, with Options.EMA, the running average ("ema.<name>").
+func (tr *trainer) state() []stateTensor {
+	s := []stateTensor{{"", tr.m.W}, {"adam.m.", tr.opt.m}, {"adam.v.", tr.opt.v}}
+	if tr.ema != nil {
+		s = append(s, stateTensor{"ema.", tr.ema})
+	}
+	return s
+}
+
 func (tr *trainer) save(path string) error {
 	w := gguf.NewWriter()
 	tr.m.setModelKV(w)
 	w.SetKV(keyStep, gguf.TypeUint64, uint64(tr.step))
 	w.SetKV(keyAdamT, gguf.TypeUint64, uint64(tr.opt.t))
 	for _, p := range tr.m.Params {
-		for _, t := range []struct {
-			prefix string
-			v      []float32
-		}{{"", tr.m.W}, {"adam.m.", tr.opt.m}, {"adam.v.", tr.opt.v}} {
+		for _, t := range tr.state() {
 			if err := w.AddTensor(t.prefix+p.Name, uint32(tensor.F32), dims64(p.Dims), f32Bytes(t.v[p.Off:p.Off+p.N])); err != nil {
 				return fmt.Errorf("train: checkpoint: %w", err)
 			}
@@ -194,10 +209,7 @@ func (tr *trainer) load(path string) error {
 		}
 	}
 	for _, p := range tr.m.Params {
-		for _, t := range []struct {
-			prefix string
-			v      []float32
-		}{{"", tr.m.W}, {"adam.m.", tr.opt.m}, {"adam.v.", tr.opt.v}} {
+		for _, t := range tr.state() {
 			name := t.prefix + p.Name
 			ti, ok := f.Tensor(name)
 			if !ok || ti.Type != uint32(tensor.F32) || ti.Elements() != uint64(p.N) || strings.TrimSpace(fmt.Sprint(ti.Dims)) != fmt.Sprint(dims64(p.Dims)) {

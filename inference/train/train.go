@@ -68,6 +68,14 @@ type Options struct {
 	// BenchmarkTrainStep. An example longer than ChunkTokens gets a chunk
 	// of its own.
 	ChunkTokens int
+	// EMA, if positive, keeps an exponential moving average of the weights
+	// with this decay (0.999 averages about the last 1,000 steps) and
+	// leaves it in the model at the end instead of the last step's
+	// weights: the average sits nearer the middle of the region the last
+	// steps wander in, so the answers depend less on which batches came
+	// last. It starts from zero and is divided by 1−EMA^t (as Adam's
+	// moments are), so the random initial weights weigh nothing. [0: off]
+	EMA float64
 
 	// Checkpoint, if set, is a file written every CheckpointEvery steps
 	// (0 = only at the end), at the end, and when ctx is cancelled.
@@ -100,6 +108,9 @@ func (o *Options) defaults(c Config) error {
 	if o.BatchTokens < 0 || o.Warmup < 0 || o.Threads < 0 || o.Shards < 0 || o.ChunkTokens < 0 || o.CheckpointEvery < 0 {
 		return fmt.Errorf("train: BatchTokens %d, Warmup %d, Threads %d, Shards %d, ChunkTokens %d, CheckpointEvery %d must not be negative",
 			o.BatchTokens, o.Warmup, o.Threads, o.Shards, o.ChunkTokens, o.CheckpointEvery)
+	}
+	if o.EMA < 0 || o.EMA >= 1 {
+		return fmt.Errorf("train: EMA %g: want a decay in [0, 1)", o.EMA)
 	}
 	if o.LR < 0 || o.MinLR < 0 || o.WeightDecay < 0 || o.Clip < 0 || o.Beta1 < 0 || o.Beta1 >= 1 || o.Beta2 < 0 || o.Beta2 >= 1 {
 		return fmt.Errorf("train: LR %g, MinLR %g, WeightDecay %g, Clip %g must not be negative, betas %g %g in [0, 1)",
@@ -152,6 +163,7 @@ type trainer struct {
 	passes []*pass   // one per shard
 	grad   []float32 // the step's gradient: passes[0].grad after the reduction
 	wT     []float32 // the weights transposed, for the passes' backward products
+	ema    []float32 // Options.EMA's average, not bias-corrected (nil: off)
 }
 
 // Train optimises m on data and returns the last step's progress. With
@@ -167,6 +179,9 @@ func Train(ctx context.Context, m *Model, data Dataset, opts Options) (Progress,
 	}
 	tr := &trainer{m: m, data: data, o: opts}
 	tr.opt = adamW{m: make([]float32, len(m.W)), v: make([]float32, len(m.W))}
+	if opts.EMA > 0 {
+		tr.ema = make([]float32, len(m.W))
+	}
 	if opts.Resume {
 		err := tr.load(opts.Checkpoint)
 		switch {
@@ -219,6 +234,12 @@ func Train(ctx context.Context, m *Model, data Dataset, opts Options) (Progress,
 	if opts.Checkpoint != "" {
 		if err := tr.save(opts.Checkpoint); err != nil {
 			return last, err
+		}
+	}
+	if tr.ema != nil {
+		c := 1 - math.Pow(opts.EMA, float64(tr.opt.t))
+		for i, v := range tr.ema {
+			m.W[i] = float32(float64(v) / c)
 		}
 	}
 	opts.Logger.Info("trained", "steps", tr.step, "loss", last.Loss, "tokens", tokens, "tokens_per_s", last.TokensPerSec)
@@ -344,6 +365,12 @@ func (tr *trainer) runStep() (Progress, int, error) {
 	tr.opt.t++
 	tr.parallelRange(func(lo, hi int) {
 		tr.opt.update(tr.m.Params, tr.m.W, tr.grad, lo, hi, lr, tr.o.WeightDecay, tr.o.Beta1, tr.o.Beta2, tr.o.AdamEps)
+		if tr.ema != nil {
+			d := float32(tr.o.EMA)
+			for i := lo; i < hi; i++ {
+				tr.ema[i] = d*tr.ema[i] + (1-d)*tr.m.W[i]
+			}
+		}
 	})
 	tr.step++
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(norm) {

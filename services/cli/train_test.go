@@ -72,6 +72,7 @@ func TestModelTrainFlags(t *testing.T) {
 	f("--dims custom needs", "--out", "x", "--dims", "custom", "--embd", "32")
 	f("--type", "--out", "x", "--type", "q4_0")
 	f("--steps", "--out", "x", "--steps", "0")
+	f("--ema 1: want a decay in [0, 1)", "--out", "x", "--ema", "1")
 	code, out, _ := run("model", "train", "--help")
 	if code != 0 || !strings.Contains(out, "--dims") {
 		t.Errorf("model train --help = %d, %q", code, out)
