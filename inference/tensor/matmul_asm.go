@@ -189,12 +189,11 @@ func (s *matmulState) f32Block(wf []float32, lo, hi int) {
 	n, cols, rows := s.n, s.w.Cols, s.w.Rows
 	out, xs := s.out, s.x
 	k8 := cols &^ 7
-	tail := func(v float32, wr, xi []float32) float32 { return f32Tail(v, wr, xi, k8) }
 	if k8 == 0 {
 		for i := 0; i < n; i++ {
 			xi := xs[i*cols : (i+1)*cols]
 			for r := lo; r < hi; r++ {
-				out[i*rows+r] = tail(0, wf[(r-lo)*cols:(r-lo+1)*cols], xi)
+				out[i*rows+r] = f32Tail(0, wf[(r-lo)*cols:(r-lo+1)*cols], xi, k8)
 			}
 		}
 		return
@@ -219,12 +218,12 @@ func (s *matmulState) f32Block(wf []float32, lo, hi int) {
 				}
 			}
 		}
-		s.f32Single(wf, lo, hi, iTiles, i1, k8, tail)
+		s.f32Single(wf, lo, hi, iTiles, i1, k8)
 		for ; r < hi; r++ {
 			wr := wf[(r-lo)*cols : (r-lo+1)*cols]
 			for i := i0; i < iTiles; i++ {
 				xi := xs[i*cols : (i+1)*cols]
-				out[i*rows+r] = tail(dotF32Tile(&wr[0], &xi[0], k8), wr, xi)
+				out[i*rows+r] = f32Tail(dotF32Tile(&wr[0], &xi[0], k8), wr, xi, k8)
 			}
 		}
 	}
@@ -246,13 +245,13 @@ func f32Tail(v float32, wr, xi []float32, k8 int) float32 {
 // at the speed of the four-accumulator dot product it replaces (30–32
 // tokens/s on a 135M F32 model, one thread), where eight rows side by side
 // (eight streams) fell to 19.
-func (s *matmulState) f32Single(wf []float32, lo, hi, i0, i1, k8 int, tail func(float32, []float32, []float32) float32) {
+func (s *matmulState) f32Single(wf []float32, lo, hi, i0, i1, k8 int) {
 	cols, rows, out, xs := s.w.Cols, s.w.Rows, s.out, s.x
 	for i := i0; i < i1; i++ {
 		xi := xs[i*cols : (i+1)*cols]
 		for r := lo; r < hi; r++ {
 			wr := wf[(r-lo)*cols : (r-lo+1)*cols]
-			out[i*rows+r] = tail(dotF32Tile(&wr[0], &xi[0], k8), wr, xi)
+			out[i*rows+r] = f32Tail(dotF32Tile(&wr[0], &xi[0], k8), wr, xi, k8)
 		}
 	}
 }
