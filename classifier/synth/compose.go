@@ -111,11 +111,13 @@ var lexicons = map[string]lexicon{
 			"mount point", "data directory", "blob", "stored object", "inode", "block replica", "log segment",
 			"directory", "backup archive", "image file", "bucket", "partition of the disk", "journal file",
 			"data block", "block file", "block report", "block pool", "cached block", "RDD partition", "broadcast block", "shuffle file", "spill file", "checkpoint file", "HDFS file", "LUN", "NFS mount", "superblock", "file handle", "log file", "temp file", "data file", "block map", "storage directory",
-			"base file", "backing file", "image cache", "cached image", "swap file", "disk image", "base image"},
+			"base file", "backing file", "image cache", "cached image", "swap file", "disk image", "base image",
+			"invalidate set", "block to invalidate", "block allocation", "under-replicated block", "edit log", "fsimage", "namesystem", "memory store block"},
 		verbs: []verb{v("write", "writing", "written"), v("read", "reading", "read"), v("delete", "deleting", "deleted"),
 			v("mount", "mounting", "mounted"), v("unmount", "unmounting", "unmounted"), v("replicate", "replicating", "replicated"),
 			v("flush", "flushing", "flushed"), v("verify", "verifying", "verified"), v("copy", "copying", "copied"),
-			v("sync", "syncing", "synced"), v("store", "storing", "stored")},
+			v("sync", "syncing", "synced"), v("store", "storing", "stored"), v("invalidate", "invalidating", "invalidated"),
+			v("allocate", "allocating", "allocated")},
 		reasons: []string{"No space left on device", "Input/output error", "checksum mismatch", "read-only file system",
 			"no such file or directory", "stale file handle", "block is corrupt", "short write", "bad superblock",
 			"replica not found", "ChecksumException"},
@@ -152,7 +154,7 @@ var lexicons = map[string]lexicon{
 		objects: []string{"kernel module", "service", "daemon", "system unit", "init script", "driver", "runlevel",
 			"boot loader", "cron job", "system clock", "package", "watchdog", "udev rule", "shutdown sequence",
 			"kernel thread", "getty", "mount unit", "system timer", "OS update", "login shell",
-			"process", "PID", "signal handler", "init process", "kernel parameter", "syslog daemon", "system service", "logrotate job", "shell", "tty", "systemd unit", "kernel log", "core file", "device node"},
+			"process", "PID", "signal handler", "init process", "kernel parameter", "syslog daemon", "system service", "logrotate job", "shell", "tty", "systemd unit", "kernel log", "device node"},
 		verbs: []verb{v("start", "starting", "started"), v("stop", "stopping", "stopped"), v("restart", "restarting", "restarted"),
 			v("load", "loading", "loaded"), v("unload", "unloading", "unloaded"), v("reload", "reloading", "reloaded"),
 			v("enable", "enabling", "enabled"), v("disable", "disabling", "disabled"), v("spawn", "spawning", "spawned"),
@@ -166,11 +168,12 @@ var lexicons = map[string]lexicon{
 			"API call", "business event", "payment", "report", "message handler", "servlet", "form submission",
 			"shopping cart", "notification", "invoice", "child worker", "application state", "view", "widget",
 			"UI component", "search request",
-			"HTTP request", "REST call", "route handler", "callback", "event handler", "user action", "page view", "subscription", "cart item", "email notification", "session bean", "app worker", "web worker", "request handler", "servlet context", "user profile", "checkout flow", "app module"},
+			"HTTP request", "REST call", "route handler", "callback", "event handler", "user action", "page view", "subscription", "cart item", "email notification", "session bean", "app worker", "web worker", "request handler", "servlet context", "user profile", "checkout flow", "app module",
+			"core dump", "core file", "program image", "user program", "job program", "application binary"},
 		verbs: []verb{v("handle", "handling", "handled"), v("process", "processing", "processed"), v("render", "rendering", "rendered"),
 			v("validate", "validating", "validated"), v("dispatch", "dispatching", "dispatched"), v("serve", "serving", "served"),
 			v("create", "creating", "created"), v("cancel", "cancelling", "cancelled"), v("initialize", "initializing", "initialized"),
-			v("register", "registering", "registered")},
+			v("register", "registering", "registered"), v("generate", "generating", "generated")},
 		reasons: []string{"NullPointerException", "validation failed", "unexpected state", "invalid request",
 			"internal server error", "IllegalStateException", "not implemented", "unhandled exception",
 			"ValueError: bad input", "TypeError: undefined is not a function"},
@@ -298,6 +301,12 @@ func (g *gen) compose(cat string) Example {
 		"{r}", g.pick(lx.reasons), "{state}", g.pick(composeStates),
 	).Replace(f.text)
 	msg = withID(msg, id)
+	tmpl := f.text
+	if ss := shapes[cat]; len(ss) > 0 && g.r.Float64() < shapeShare {
+		s := ss[g.r.IntN(len(ss))]
+		sev, msg = s.make(g)
+		tmpl = s.name
+	}
 	if g.r.Float64() < g.aug.fields {
 		msg = g.withFields(msg)
 	}
@@ -310,7 +319,7 @@ func (g *gen) compose(cat string) Example {
 	g.setLevel(d, l)
 	raw := d.format(g, l)
 	return Example{Raw: raw, Severity: l.sev, Category: cat, Component: ComponentLabel(l.comp),
-		System: "composed", Template: "composed: " + cat + ": " + f.text}
+		System: "composed", Template: "composed: " + cat + ": " + tmpl}
 }
 
 // setLevel gives a frame's line the level of its severity in donor d's

@@ -23,7 +23,7 @@ import (
 const cueShare = 0.10
 
 var cueWords = map[string][]string{
-	"storage":     {"Block", "Replica", "Volume", "Disk", "Dataset", "Chunk", "Segment", "Blob", "Snapshot", "Journal", "Inode", "FileStore", "Storage", "ObjectStore", "Bucket", "Extent", "Mount", "Fs"},
+	"storage":     {"Block", "Replica", "Namesystem", "BlockMap", "NameNode", "Volume", "Disk", "Dataset", "Chunk", "Segment", "Blob", "Snapshot", "Journal", "Inode", "FileStore", "Storage", "ObjectStore", "Bucket", "Extent", "Mount", "Fs"},
 	"network":     {"Connection", "Socket", "Channel", "Peer", "Rpc", "Transport", "Net", "Endpoint", "Nio", "Tcp", "Udp", "Proxy", "Dns", "Cnx", "Packet", "Wire", "Send", "Recv"},
 	"scheduler":   {"Task", "Job", "Scheduler", "Executor", "Container", "Dag", "Workflow", "Lease", "Stage", "Slot", "Attempt", "Pod", "Placement", "Batch"},
 	"database":    {"Sql", "Jdbc", "Db", "Query", "Transaction", "Table", "Cursor", "Schema", "Wal", "Statement", "Orm", "Replication"},
@@ -165,6 +165,21 @@ func snake(s string) string {
 	return b.String()
 }
 
+// spaced writes a CamelCase class name as the words a message would use
+// for it ("SendWorker" → "Send worker", "RpcConnectionReader" → "Rpc
+// connection reader"): a line often names its thread in prose.
+func spaced(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' && i > 0 {
+			b.WriteByte(' ')
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // cue builds a cued example of category cat (see above).
 func (g *gen) cue(cat string) Example {
 	sev := g.severity()
@@ -176,6 +191,9 @@ func (g *gen) cue(cat string) Example {
 	comp, class := g.cueName(cat, d.style)
 	if g.r.IntN(3) == 0 {
 		class = g.cueClass(cat) // the message names a sibling of the logger
+	}
+	if g.r.IntN(4) == 0 {
+		class = spaced(class) // "Send worker leaving thread"
 	}
 	id := g.composedID()
 	msg := withID(strings.NewReplacer("{C}", class, "{ms}", fmt.Sprint(1+g.r.IntN(60000)), "{state}", g.pick(composeStates)).Replace(f.text), id)

@@ -50,6 +50,9 @@ func (g *gen) fieldValue() string {
 // fields renders one to three neutral details in one of the ways loggers
 // write them.
 func (g *gen) fields() string {
+	if g.r.IntN(8) == 0 {
+		return g.retryPolicy()
+	}
 	n := 1 + g.r.IntN(3)
 	kvs := make([]string, n)
 	sep := g.pick([]string{" = ", "=", ": ", " "})
@@ -88,4 +91,21 @@ func (g *gen) withFields(msg string) string {
 		return msg + " " + f
 	}
 	return strings.TrimRight(msg, " ") + ", " + f
+}
+
+// retryPolicy is the retry or back-off policy a client prints with any
+// operation it repeats ("retry policy is FixedSleep(maxRetries=10,
+// sleepTime=1000 MILLISECONDS)"): the operation, not the policy, says what
+// the line is about.
+func (g *gen) retryPolicy() string {
+	name := title(g.madeUpWord()) + g.pick([]string{"Retry", "Backoff", "RetryPolicy", "UpToMaximumCount", "WithFixedSleep", "Exponential"})
+	n := fmt.Sprint(1 + g.r.IntN(20))
+	ms := fmt.Sprint(100 * (1 + g.r.IntN(50)))
+	switch g.r.IntN(3) {
+	case 0:
+		return "retry policy is " + name + "(maxRetries=" + n + ", sleepTime=" + ms + " MILLISECONDS)"
+	case 1:
+		return "backoff " + ms + " ms, max " + n + " retries"
+	}
+	return "policy=" + name + " attempts=" + n + " delay=" + ms + "ms"
 }

@@ -328,6 +328,9 @@ func TestComposedExamples(t *testing.T) {
 		if !strings.Contains(e.Raw, e.Component) || !isSeverity(e.Severity) {
 			t.Fatalf("bad labels %q/%q for %q", e.Severity, e.Component, e.Raw)
 		}
+		if isShape(e) {
+			return
+		}
 		found := false
 		for _, o := range lexicons[e.Category].objects {
 			raw := strings.ToLower(e.Raw)
@@ -342,6 +345,52 @@ func TestComposedExamples(t *testing.T) {
 	})
 	if got := plural("job queue entry") + " " + plural("process") + " " + plural("key"); got != "job queue entries processes keys" {
 		t.Fatalf("plural: %s", got)
+	}
+}
+
+// isShape reports whether a composed example is one of its category's
+// shapes (shapes.go), which need not name a lexicon object.
+func isShape(e Example) bool {
+	for _, s := range shapes[e.Category] {
+		if e.Template == "composed: "+e.Category+": "+s.name {
+			return true
+		}
+	}
+	return false
+}
+
+// TestShapes: every shape is drawn, gives a valid severity and a message
+// with no placeholder, and its phases, registers or keys vary.
+func TestShapes(t *testing.T) {
+	g := newGen(8)
+	for cat, ss := range shapes {
+		if _, ok := lexicons[cat]; !ok {
+			t.Fatalf("shapes for %s, which has no lexicon", cat)
+		}
+		for _, s := range ss {
+			seen := map[string]bool{}
+			for range 200 {
+				sev, msg := s.make(g)
+				if !isSeverity(sev) || msg == "" || strings.ContainsAny(msg, "{}") {
+					t.Fatalf("%s/%s: %q %q", cat, s.name, sev, msg)
+				}
+				seen[msg] = true
+			}
+			if len(seen) < 100 {
+				t.Fatalf("%s/%s: only %d distinct messages in 200", cat, s.name, len(seen))
+			}
+		}
+	}
+	g.aug = augment{compose: 1}
+	n := 0
+	for range 4000 {
+		if e := g.next(); isShape(e) {
+			n++
+		}
+	}
+	// 3 of 10 categories have shapes, drawn for a quarter of their examples.
+	if n < 200 || n > 400 {
+		t.Fatalf("%d shaped examples in 4000 composed ones", n)
 	}
 }
 
