@@ -195,12 +195,14 @@ var lexicons = map[string]lexicon{
 		objects: []string{"task", "job", "container", "task attempt", "executor", "stage", "lease", "workflow", "DAG run",
 			"pod", "map task", "reduce task", "batch job", "job step", "worker slot", "reservation",
 			"application attempt", "instance", "cron schedule", "job queue entry", "shuffle stage",
-			"task set", "map attempt", "reducer", "input split", "task result", "speculative task", "workflow run", "pipeline run", "job submission", "container request", "executor slot", "job stage", "task slot", "scheduled job", "task queue", "job attempt", "TaskAttempt", "resource request"},
+			"task set", "map attempt", "reducer", "input split", "task result", "speculative task", "workflow run", "pipeline run", "job submission", "container request", "executor slot", "job stage", "task slot", "scheduled job", "task queue", "job attempt", "TaskAttempt", "resource request",
+			"VM", "virtual machine", "guest VM", "VM instance", "guest domain", "compute instance"},
 		verbs: []verb{v("schedule", "scheduling", "scheduled"), v("launch", "launching", "launched"), v("assign", "assigning", "assigned"),
 			v("preempt", "preempting", "preempted"), v("kill", "killing", "killed"), v("retry", "retrying", "retried"),
 			v("renew", "renewing", "renewed"), v("submit", "submitting", "submitted"), v("requeue", "requeuing", "requeued"),
-			v("spawn", "spawning", "spawned")},
-		reasons: []string{"task attempt failed", "container killed on request", "lease expired", "executor lost",
+			v("spawn", "spawning", "spawned"), v("resume", "resuming", "resumed"), v("suspend", "suspending", "suspended"),
+			v("pause", "pausing", "paused"), v("destroy", "destroying", "destroyed")},
+		reasons: []string{"task attempt failed", "slow-start threshold not met", "locality wait threshold not reached", "container killed on request", "lease expired", "executor lost",
 			"no available slots", "job exceeded max attempts", "preempted by a higher-priority job", "node lost",
 			"exit code 1", "deadline exceeded for job"},
 	},
@@ -228,6 +230,12 @@ var lexicons = map[string]lexicon{
 			"access denied", "unknown user", "signature mismatch", "account locked", "bad password"},
 	},
 }
+
+// shoutShare of composed messages are written in capitals ("ERROR IN
+// CONTACTING RM", "MACHINE CHECK DCR READ TIMEOUT"): capitals split into
+// other tokens than the same words in lower case, and the model must know
+// the words in both spellings.
+const shoutShare = 0.04
 
 // modifierShare of composed objects get a made-up qualifier ("vakzen
 // connection", "lo-dratix block"): real lines qualify their objects with
@@ -283,6 +291,20 @@ func (g *gen) composedID() string {
 	return g.nameWord() + "-" + g.hexN(5)
 }
 
+// storageID is an identifier only stored data carries: a block, an RDD
+// partition, a chunk or a segment ("blk_-4623", "rdd_12_3").
+func (g *gen) storageID() string {
+	switch g.r.IntN(4) {
+	case 0:
+		return fmt.Sprintf("blk_%d", g.r.Int64N(1e18)-5e17)
+	case 1:
+		return fmt.Sprintf("rdd_%d_%d", g.r.IntN(100), g.r.IntN(40))
+	case 2:
+		return fmt.Sprintf("broadcast_%d_piece%d", g.r.IntN(50), g.r.IntN(4))
+	}
+	return fmt.Sprintf("%08d.log", g.r.IntN(1e6))
+}
+
 // compose builds a composed example of category cat (see above).
 func (g *gen) compose(cat string) Example {
 	lx := lexicons[cat]
@@ -294,6 +316,9 @@ func (g *gen) compose(cat string) Example {
 	}
 	vb := lx.verbs[g.r.IntN(len(lx.verbs))]
 	id := g.composedID()
+	if cat == "storage" && g.r.IntN(4) == 0 {
+		id = g.storageID()
+	}
 	msg := strings.NewReplacer(
 		"{o}", obj, "{O}", title(obj), "{os}", plural(obj),
 		"{v}", vb.base, "{vi}", vb.ing, "{vp}", vb.past, "{Vi}", title(vb.ing), "{Vp}", title(vb.past),
@@ -306,6 +331,9 @@ func (g *gen) compose(cat string) Example {
 		s := ss[g.r.IntN(len(ss))]
 		sev, msg = s.make(g)
 		tmpl = s.name
+	}
+	if g.r.Float64() < shoutShare {
+		msg = strings.ToUpper(msg)
 	}
 	if g.r.Float64() < g.aug.fields {
 		msg = g.withFields(msg)
