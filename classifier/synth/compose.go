@@ -3,6 +3,8 @@ package synth
 import (
 	"fmt"
 	"strings"
+
+	"github.com/logsift/logsift/schemas"
 )
 
 // Composed messages. Templates teach a small model each template's labels,
@@ -291,6 +293,22 @@ func (g *gen) composedID() string {
 	return g.nameWord() + "-" + g.hexN(5)
 }
 
+// crossCueShare of composed lines are logged by a component named from
+// another category's words (cue.go): a packet responder writing "for block
+// blk_1 terminating" is about the block. Cued lines teach the model to read
+// the logger's name when the message has no topic; these teach it that a
+// message's own topic comes first.
+const crossCueShare = 0.25
+
+// otherCategory is a category other than cat.
+func (g *gen) otherCategory(cat string) string {
+	for {
+		if c := schemas.Categories[g.r.IntN(len(schemas.Categories))].Name; c != cat {
+			return c
+		}
+	}
+}
+
 // storageID is an identifier only stored data carries: a block, an RDD
 // partition, a chunk or a segment ("blk_-4623", "rdd_12_3").
 func (g *gen) storageID() string {
@@ -343,6 +361,9 @@ func (g *gen) compose(cat string) Example {
 	l := &line{ts: g.timestamp(), msg: msg, sev: sev}
 	if !d.nameless {
 		l.comp = g.componentName(d.style)
+		if g.r.Float64() < crossCueShare {
+			l.comp, _ = g.cueName(g.otherCategory(cat), d.style)
+		}
 	}
 	g.setLevel(d, l)
 	raw := d.format(g, l)
