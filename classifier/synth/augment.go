@@ -36,9 +36,9 @@ import (
 // compose is the share of examples built from a frame and a category's
 // lexicon instead of a template (compose.go), cue the share of lifecycle
 // messages under a component named for the category (cue.go).
-type augment struct{ relevel, reformat, rename, drop, fields, compose, cue float64 }
+type augment struct{ relevel, reformat, rename, drop, fields, compose, cue, crossCue float64 }
 
-var defaultAugment = augment{relevel: 0.35, reformat: 0.35, rename: 0.30, drop: 0.25, fields: fieldsShare, compose: composeShare, cue: cueShare}
+var defaultAugment = augment{relevel: 0.35, reformat: 0.35, rename: 0.30, drop: 0.25, fields: fieldsShare, compose: composeShare, cue: cueShare, crossCue: crossCueShare}
 
 // daemonRename multiplies the rename share for syslog systems (see
 // system.daemon).

@@ -361,7 +361,7 @@ func (g *gen) compose(cat string) Example {
 	l := &line{ts: g.timestamp(), msg: msg, sev: sev}
 	if !d.nameless {
 		l.comp = g.componentName(d.style)
-		if g.r.Float64() < crossCueShare {
+		if g.r.Float64() < g.aug.crossCue {
 			l.comp, _ = g.cueName(g.otherCategory(cat), d.style)
 		}
 	}

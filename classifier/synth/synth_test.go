@@ -422,6 +422,48 @@ func TestCuedExamples(t *testing.T) {
 	})
 }
 
+// TestCrossCuedComposed: crossCueShare of the composed lines that name a
+// component are logged by one named from another category's cue words.
+func TestCrossCuedComposed(t *testing.T) {
+	share := func(cross float64) float64 {
+		g := newGen(7)
+		g.aug = augment{compose: 1, crossCue: cross}
+		named, crossed := 0, 0
+		for range 4000 {
+			e := g.next()
+			if e.Component == "" {
+				continue
+			}
+			named++
+			if otherCue(e) {
+				crossed++
+			}
+		}
+		return float64(crossed) / float64(named)
+	}
+	// Made-up names contain some cue words by chance ("transport"), and
+	// short cue words ("Net") are not counted; the cross-cued lines come on
+	// top of the chance ones.
+	base, with := share(0), share(crossCueShare)
+	if d := with - base; d < crossCueShare/2 || d > crossCueShare {
+		t.Fatalf("share of composed lines with another category's component: %.2f without, %.2f with crossCue %.2f", base, with, crossCueShare)
+	}
+}
+
+// otherCue reports whether e's component contains a cue word of a category
+// other than e's.
+func otherCue(e Example) bool {
+	comp := strings.ReplaceAll(strings.ToLower(e.Component), "_", "")
+	for cat, ws := range cueWords {
+		for _, w := range ws {
+			if cat != e.Category && len(w) > 3 && strings.Contains(comp, strings.ToLower(w)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // drawEach draws 5,000 examples from g, which must all be of the given
 // kind ("composed", "cued") with no placeholder left, hands each to check,
 // and fails unless every category was drawn.
