@@ -186,3 +186,20 @@ func FuzzReadJSONL(f *testing.F) {
 		}
 	})
 }
+
+// TestTemplateAccuracy: template A has 3 lines, 2 right (2/3); B has 1, right
+// (1); C has 2, none right (0); lines with no template are not counted:
+// (2/3 + 1 + 0) / 3 = 5/9.
+func TestTemplateAccuracy(t *testing.T) {
+	l := func(c string) eval.Label { return eval.Label{Severity: "info", Category: c} }
+	tmpl := []string{"A", "A", "A", "B", "C", "C", "", ""}
+	gold := []eval.Label{l("network"), l("network"), l("network"), l("storage"), l("auth"), l("auth"), l("auth"), l("auth")}
+	pred := []eval.Label{l("network"), l("storage"), l("network"), l("storage"), l("system"), l("network"), l("auth"), l("auth")}
+	acc, n := eval.TemplateAccuracy(tmpl, gold, pred)
+	if n != 3 || math.Abs(acc-5.0/9) > 1e-12 {
+		t.Fatalf("TemplateAccuracy = %v over %d, want 5/9 over 3", acc, n)
+	}
+	if acc, n := eval.TemplateAccuracy([]string{"", ""}, gold[:2], pred[:2]); acc != 0 || n != 0 {
+		t.Fatalf("no templates: %v %d", acc, n)
+	}
+}

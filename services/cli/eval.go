@@ -35,12 +35,14 @@ const evalUsage = `logsift model eval [flags] [--data FILE.jsonl ...] [FILE.json
 would (same cleaning, masking, prompt, schema and template cache) and scores the answers.
 
 Input: JSONL with raw, severity, category and component (component may be "": such lines are not scored for component) and
-optionally system, the shape of the Loghub reference data and of the generator's output. Files come from --data (repeatable,
+optionally system and template, the shape of the Loghub reference data and of the generator's output. Files come from --data (repeatable,
 or comma-separated) and then from the arguments (flags go before the first argument); a line's set is its system, else its
 file's name without extension.
 
 Reported per set and for all lines pooled (every line of every set, --held-out's included, scored as one set): n,
-severity_acc, category_acc, category_macro_f1, component_exact (exact matches among the component_n lines with a gold
+severity_acc, category_acc, category_macro_f1, category_template_acc (category accuracy with each template counted once,
+over the templates distinct values of the optional "template" field; the generator's held-out lines carry theirs),
+component_exact (exact matches among the component_n lines with a gold
 component, after cutting it to the schema's 48 characters as the labeler cuts its answers), valid_rate (lines with a
 schema-valid answer / n), logs_per_s (lines / seconds spent classifying); then mean_over_sets, the unweighted mean of the
 rates over the sets other than synth-held-out (each system counts once whatever its size); the severity and category
@@ -113,7 +115,7 @@ func runModelEval(ctx context.Context, args []string, s *stdio) int {
 			return fail(s, cfgErr("--held-out: the generator holds out no lines with --seed %d --examples %d --hold-out %g", seed, examples, holdFrac))
 		}
 		for _, ex := range held[:min(heldOut, len(held))] {
-			lines = append(lines, evalLine{set: heldOutSet, rec: eval.Record{System: heldOutSet, Raw: ex.Raw, Severity: ex.Severity, Category: ex.Category, Component: ex.Component}})
+			lines = append(lines, evalLine{set: heldOutSet, rec: eval.Record{System: heldOutSet, Raw: ex.Raw, Severity: ex.Severity, Category: ex.Category, Component: ex.Component, Template: ex.Template}})
 		}
 	}
 	// Output files are created before the model loads too: a bad path

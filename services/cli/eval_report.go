@@ -18,13 +18,18 @@ type evalScores struct {
 	SeverityAcc     float64 `json:"severity_acc"`
 	CategoryAcc     float64 `json:"category_acc"`
 	CategoryMacroF1 float64 `json:"category_macro_f1"`
-	ComponentExact  float64 `json:"component_exact"`
-	ComponentN      int     `json:"component_n"`
-	ValidRate       float64 `json:"valid_rate"`
-	Invalid         int     `json:"invalid"`
-	Cached          int     `json:"cached"`
-	Seconds         float64 `json:"seconds"`
-	LogsPerS        float64 `json:"logs_per_s"`
+	// CategoryTemplateAcc is the category accuracy with each template
+	// counted once, over the Templates distinct templates of the lines
+	// that name theirs (0 when none does).
+	CategoryTemplateAcc float64 `json:"category_template_acc"`
+	Templates           int     `json:"templates"`
+	ComponentExact      float64 `json:"component_exact"`
+	ComponentN          int     `json:"component_n"`
+	ValidRate           float64 `json:"valid_rate"`
+	Invalid             int     `json:"invalid"`
+	Cached              int     `json:"cached"`
+	Seconds             float64 `json:"seconds"`
+	LogsPerS            float64 `json:"logs_per_s"`
 }
 
 // evalMean is the unweighted mean over sets (eval.MeanOf);
@@ -35,9 +40,13 @@ type evalMean struct {
 	SeverityAcc     float64  `json:"severity_acc"`
 	CategoryAcc     float64  `json:"category_acc"`
 	CategoryMacroF1 float64  `json:"category_macro_f1"`
-	ComponentExact  float64  `json:"component_exact"`
-	ComponentSets   int      `json:"component_sets"`
-	ValidRate       float64  `json:"valid_rate"`
+	// CategoryTemplateAcc averages the TemplateSets sets whose lines name
+	// their templates.
+	CategoryTemplateAcc float64 `json:"category_template_acc"`
+	TemplateSets        int     `json:"template_sets"`
+	ComponentExact      float64 `json:"component_exact"`
+	ComponentSets       int     `json:"component_sets"`
+	ValidRate           float64 `json:"valid_rate"`
 }
 
 // evalConfusion is a confusion matrix: Matrix[i][j] counts lines of gold
@@ -78,9 +87,11 @@ func buildEvalReport(lines []evalLine, outs []classifier.Output, order []string,
 		gold := make([]eval.Label, len(idx))
 		pred := make([]eval.Label, len(idx))
 		failed := make([]bool, len(idx))
+		tmpls := make([]string, len(idx))
 		cached := 0
 		for i, k := range idx {
 			gold[i], pred[i], failed[i] = goldLabel(lines[k].rec), predLabel(outs[k]), outs[k].Err != nil
+			tmpls[i] = lines[k].rec.Template
 			if outs[k].Cached {
 				cached++
 			}
@@ -91,6 +102,7 @@ func buildEvalReport(lines []evalLine, outs []classifier.Output, order []string,
 		}
 		sc := evalScores{Set: name, N: r.N, SeverityAcc: r.SeverityAcc, CategoryAcc: r.CategoryAcc, CategoryMacroF1: r.CategoryMacroF1,
 			ComponentExact: r.ComponentAcc, ComponentN: r.ComponentN, ValidRate: r.ValidRate, Invalid: r.Failed, Cached: cached, Seconds: secs}
+		sc.CategoryTemplateAcc, sc.Templates = eval.TemplateAccuracy(tmpls, gold, pred)
 		if secs > 0 {
 			sc.LogsPerS = float64(r.N) / secs
 		}
@@ -99,6 +111,7 @@ func buildEvalReport(lines []evalLine, outs []classifier.Output, order []string,
 	var rep evalReport
 	var systems []eval.Report
 	var names []string
+	tmplSets, tmplAcc := 0, 0.0
 	all := make([]int, 0, len(lines))
 	total := 0.0
 	for _, name := range order {
@@ -109,6 +122,10 @@ func buildEvalReport(lines []evalLine, outs []classifier.Output, order []string,
 		if name != heldOutSet {
 			systems = append(systems, r)
 			names = append(names, name)
+			if sc.Templates > 0 {
+				tmplSets++
+				tmplAcc += sc.CategoryTemplateAcc
+			}
 		}
 	}
 	pooled, r := score("", all, total)
@@ -117,6 +134,9 @@ func buildEvalReport(lines []evalLine, outs []classifier.Output, order []string,
 		m := eval.MeanOf(systems)
 		rep.MeanOverSets = &evalMean{Sets: names, SeverityAcc: m.SeverityAcc, CategoryAcc: m.CategoryAcc, CategoryMacroF1: m.CategoryMacroF1,
 			ComponentExact: m.ComponentAcc, ComponentSets: m.ComponentSets, ValidRate: m.ValidRate}
+		if tmplSets > 0 {
+			rep.MeanOverSets.CategoryTemplateAcc, rep.MeanOverSets.TemplateSets = tmplAcc/float64(tmplSets), tmplSets
+		}
 	}
 	conf := func(c eval.Confusion) evalConfusion {
 		return evalConfusion{Labels: c.Labels, Columns: append(append([]string(nil), c.Labels...), invalidColumn), Matrix: c.Counts}
@@ -129,15 +149,24 @@ func buildEvalReport(lines []evalLine, outs []classifier.Output, order []string,
 	return rep
 }
 
+// templateCell is a template accuracy for the table: "-" where no line
+// named its template.
+func templateCell(acc float64, n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", acc)
+}
+
 // writeTable prints the report for people: one row per set, the mean over
 // sets and the pooled row when there is more than one set, then the two
 // confusion matrices and the per-category scores.
 func (rep evalReport) writeTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "set\tn\tseverity_acc\tcategory_acc\tcategory_macro_f1\tcomponent_exact\tcomponent_n\tvalid_rate\tcached\tlogs_per_s\t\n")
+	fmt.Fprintf(tw, "set\tn\tseverity_acc\tcategory_acc\tcategory_macro_f1\ttemplate_acc\tcomponent_exact\tcomponent_n\tvalid_rate\tcached\tlogs_per_s\t\n")
 	row := func(s evalScores) {
-		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.3f\t%d\t%.0f\t\n", s.Set, s.N, s.SeverityAcc, s.CategoryAcc,
-			s.CategoryMacroF1, s.ComponentExact, s.ComponentN, s.ValidRate, s.Cached, s.LogsPerS)
+		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%s\t%.3f\t%d\t%.3f\t%d\t%.0f\t\n", s.Set, s.N, s.SeverityAcc, s.CategoryAcc,
+			s.CategoryMacroF1, templateCell(s.CategoryTemplateAcc, s.Templates), s.ComponentExact, s.ComponentN, s.ValidRate, s.Cached, s.LogsPerS)
 	}
 	for _, s := range rep.Sets {
 		row(s)
@@ -145,8 +174,8 @@ func (rep evalReport) writeTable(w io.Writer) error {
 	if m := rep.MeanOverSets; m != nil && len(m.Sets) > 1 {
 		// component_exact is the mean over the sets that have gold
 		// components: the component_n column says how many.
-		fmt.Fprintf(tw, "mean over %d sets\t\t%.3f\t%.3f\t%.3f\t%.3f\t%d/%d sets\t%.3f\t\t\t\n", len(m.Sets), m.SeverityAcc, m.CategoryAcc,
-			m.CategoryMacroF1, m.ComponentExact, m.ComponentSets, len(m.Sets), m.ValidRate)
+		fmt.Fprintf(tw, "mean over %d sets\t\t%.3f\t%.3f\t%.3f\t%s\t%.3f\t%d/%d sets\t%.3f\t\t\t\n", len(m.Sets), m.SeverityAcc, m.CategoryAcc,
+			m.CategoryMacroF1, templateCell(m.CategoryTemplateAcc, m.TemplateSets), m.ComponentExact, m.ComponentSets, len(m.Sets), m.ValidRate)
 	}
 	if len(rep.Sets) > 1 {
 		all := rep.evalScores

@@ -48,9 +48,9 @@ func TestModelEval(t *testing.T) {
 	data := filepath.Join(dir, "small.jsonl")
 	// Systems interleave (a, b, a) to check that predictions keep input
 	// order; the b line has no gold component.
-	lines := `{"system":"a","raw":"sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2","severity":"warning","category":"auth","component":"sshd"}
+	lines := `{"system":"a","raw":"sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2","severity":"warning","category":"auth","component":"sshd","template":"t1"}
 {"system":"b","raw":"2026-01-01 10:00:00 INFO org.example.Server: started in 1200 ms","severity":"info","category":"application","component":""}
-{"system":"a","raw":"kernel: Out of memory: Killed process 42 (java)","severity":"critical","category":"resource","component":"kernel"}
+{"system":"a","raw":"kernel: Out of memory: Killed process 42 (java)","severity":"critical","category":"resource","component":"kernel","template":"t2"}
 `
 	if err := os.WriteFile(data, []byte(lines), 0o644); err != nil {
 		t.Fatal(err)
@@ -90,6 +90,15 @@ func TestModelEval(t *testing.T) {
 	}
 	if m.ComponentSets != 1 || m.ComponentExact != sets["a"].ComponentExact {
 		t.Errorf("mean component_exact %v over %d sets, want a's %v alone (b has no gold components)", m.ComponentExact, m.ComponentSets, sets["a"].ComponentExact)
+	}
+	// a's two lines are two templates (one line each: template accuracy is
+	// line accuracy); b names none; the held-out lines carry theirs.
+	if a := sets["a"]; a.Templates != 2 || a.CategoryTemplateAcc != a.CategoryAcc || sets["b"].Templates != 0 || sets[heldOutSet].Templates == 0 {
+		t.Errorf("templates a %d (acc %v, line acc %v), b %d, held-out %d: want 2 (equal), 0, > 0",
+			a.Templates, a.CategoryTemplateAcc, a.CategoryAcc, sets["b"].Templates, sets[heldOutSet].Templates)
+	}
+	if m.TemplateSets != 1 || m.CategoryTemplateAcc != sets["a"].CategoryTemplateAcc {
+		t.Errorf("mean category_template_acc %v over %d sets, want a's alone", m.CategoryTemplateAcc, m.TemplateSets)
 	}
 
 	// Predictions: one per input line, in input order.
