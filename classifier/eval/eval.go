@@ -67,6 +67,11 @@ type Report struct {
 	ComponentAcc float64
 	// ValidRate is (N - Failed) / N.
 	ValidRate float64
+	// TemplateAcc is TemplateAccuracy over the Templates distinct
+	// templates; Score leaves both 0, a caller that knows the lines'
+	// templates sets them.
+	TemplateAcc float64
+	Templates   int
 
 	PerCategory map[string]PRF
 	Severity    Confusion
@@ -255,7 +260,10 @@ type Mean struct {
 	// component accuracy, not one of 0.
 	ComponentAcc  float64
 	ComponentSets int
-	ValidRate     float64
+	// TemplateAcc averages over the TemplateSets reports with Templates > 0.
+	TemplateAcc  float64
+	TemplateSets int
+	ValidRate    float64
 }
 
 // MeanOf averages rs; the zero Mean for none.
@@ -273,6 +281,10 @@ func MeanOf(rs []Report) Mean {
 			m.ComponentSets++
 			m.ComponentAcc += r.ComponentAcc
 		}
+		if r.Templates > 0 {
+			m.TemplateSets++
+			m.TemplateAcc += r.TemplateAcc
+		}
 	}
 	n := float64(len(rs))
 	m.SeverityAcc /= n
@@ -281,6 +293,9 @@ func MeanOf(rs []Report) Mean {
 	m.ValidRate /= n
 	if m.ComponentSets > 0 {
 		m.ComponentAcc /= float64(m.ComponentSets)
+	}
+	if m.TemplateSets > 0 {
+		m.TemplateAcc /= float64(m.TemplateSets)
 	}
 	return m
 }

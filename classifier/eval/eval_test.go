@@ -149,12 +149,12 @@ func TestScoreComponentCutAndExtraLabels(t *testing.T) {
 }
 
 func TestMeanOf(t *testing.T) {
-	a := eval.Report{SeverityAcc: 1, CategoryAcc: 0.5, CategoryMacroF1: 0.25, ComponentAcc: 0.5, ComponentN: 4, ValidRate: 1}
+	a := eval.Report{SeverityAcc: 1, CategoryAcc: 0.5, CategoryMacroF1: 0.25, ComponentAcc: 0.5, ComponentN: 4, ValidRate: 1, TemplateAcc: 0.5, Templates: 3}
 	b := eval.Report{SeverityAcc: 0, CategoryAcc: 0.5, CategoryMacroF1: 0.75, ComponentN: 0, ValidRate: 0.5}
 	m := eval.MeanOf([]eval.Report{a, b})
-	want := eval.Mean{Sets: 2, SeverityAcc: 0.5, CategoryAcc: 0.5, CategoryMacroF1: 0.5, ComponentAcc: 0.5, ComponentSets: 1, ValidRate: 0.75}
+	want := eval.Mean{Sets: 2, SeverityAcc: 0.5, CategoryAcc: 0.5, CategoryMacroF1: 0.5, ComponentAcc: 0.5, ComponentSets: 1, TemplateAcc: 0.5, TemplateSets: 1, ValidRate: 0.75}
 	if m != want {
-		t.Errorf("MeanOf = %+v, want %+v (b scores no component, so only a's counts)", m, want)
+		t.Errorf("MeanOf = %+v, want %+v (b scores no component and names no template, so only a's count)", m, want)
 	}
 	if m := eval.MeanOf(nil); m != (eval.Mean{}) {
 		t.Errorf("MeanOf(nil) = %+v", m)

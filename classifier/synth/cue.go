@@ -168,17 +168,7 @@ func snake(s string) string {
 // spaced writes a CamelCase class name as the words a message would use
 // for it ("SendWorker" → "Send worker", "RpcConnectionReader" → "Rpc
 // connection reader"): a line often names its thread in prose.
-func spaced(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if r >= 'A' && r <= 'Z' && i > 0 {
-			b.WriteByte(' ')
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func spaced(s string) string { return title(strings.ReplaceAll(snake(s), "_", " ")) }
 
 // cue builds a cued example of category cat (see above).
 func (g *gen) cue(cat string) Example {

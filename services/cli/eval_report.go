@@ -102,7 +102,8 @@ func buildEvalReport(lines []evalLine, outs []classifier.Output, order []string,
 		}
 		sc := evalScores{Set: name, N: r.N, SeverityAcc: r.SeverityAcc, CategoryAcc: r.CategoryAcc, CategoryMacroF1: r.CategoryMacroF1,
 			ComponentExact: r.ComponentAcc, ComponentN: r.ComponentN, ValidRate: r.ValidRate, Invalid: r.Failed, Cached: cached, Seconds: secs}
-		sc.CategoryTemplateAcc, sc.Templates = eval.TemplateAccuracy(tmpls, gold, pred)
+		r.TemplateAcc, r.Templates = eval.TemplateAccuracy(tmpls, gold, pred)
+		sc.CategoryTemplateAcc, sc.Templates = r.TemplateAcc, r.Templates
 		if secs > 0 {
 			sc.LogsPerS = float64(r.N) / secs
 		}
@@ -111,7 +112,6 @@ func buildEvalReport(lines []evalLine, outs []classifier.Output, order []string,
 	var rep evalReport
 	var systems []eval.Report
 	var names []string
-	tmplSets, tmplAcc := 0, 0.0
 	all := make([]int, 0, len(lines))
 	total := 0.0
 	for _, name := range order {
@@ -122,10 +122,6 @@ func buildEvalReport(lines []evalLine, outs []classifier.Output, order []string,
 		if name != heldOutSet {
 			systems = append(systems, r)
 			names = append(names, name)
-			if sc.Templates > 0 {
-				tmplSets++
-				tmplAcc += sc.CategoryTemplateAcc
-			}
 		}
 	}
 	pooled, r := score("", all, total)
@@ -133,10 +129,8 @@ func buildEvalReport(lines []evalLine, outs []classifier.Output, order []string,
 	if len(systems) > 0 {
 		m := eval.MeanOf(systems)
 		rep.MeanOverSets = &evalMean{Sets: names, SeverityAcc: m.SeverityAcc, CategoryAcc: m.CategoryAcc, CategoryMacroF1: m.CategoryMacroF1,
+			CategoryTemplateAcc: m.TemplateAcc, TemplateSets: m.TemplateSets,
 			ComponentExact: m.ComponentAcc, ComponentSets: m.ComponentSets, ValidRate: m.ValidRate}
-		if tmplSets > 0 {
-			rep.MeanOverSets.CategoryTemplateAcc, rep.MeanOverSets.TemplateSets = tmplAcc/float64(tmplSets), tmplSets
-		}
 	}
 	conf := func(c eval.Confusion) evalConfusion {
 		return evalConfusion{Labels: c.Labels, Columns: append(append([]string(nil), c.Labels...), invalidColumn), Matrix: c.Counts}
