@@ -581,3 +581,18 @@ func TestDaemonRename(t *testing.T) {
 		t.Fatalf("%d of 2000 syslog lines renamed, want at least %d", fresh, want)
 	}
 }
+
+// An object names one category's topic: the same words under two labels
+// would teach the model to guess between them.
+func TestLexiconObjectsDoNotStraddle(t *testing.T) {
+	seen := map[string]string{}
+	for cat, lx := range lexicons {
+		for _, o := range lx.objects {
+			k := strings.ToLower(o)
+			if other, ok := seen[k]; ok && other != cat {
+				t.Errorf("object %q is in both %s and %s", o, other, cat)
+			}
+			seen[k] = cat
+		}
+	}
+}
