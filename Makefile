@@ -37,14 +37,15 @@ bench: build
 # About 46 minutes on 2 quiet cores. Run `make build` afterwards to embed them.
 MODEL_DIR   ?= .model-build
 MODEL_EXAMPLES := 300000
-MODEL_TRAIN := --seed 1 --examples $(MODEL_EXAMPLES) --vocab 3072 --hold-out 0.1 --progress 30s
+MODEL_SEED  := 2
+MODEL_TRAIN := --seed $(MODEL_SEED) --examples $(MODEL_EXAMPLES) --vocab 3072 --hold-out 0.1 --progress 30s
 model: build
 	mkdir -p $(MODEL_DIR)
 	./$(BIN) model train $(MODEL_TRAIN) --dims target --steps 3700 --lr 2e-3 --ema 0.999 --out $(MODEL_DIR)/target-f32.gguf
 	./$(BIN) model train $(MODEL_TRAIN) --dims draft --steps 1500 --lr 3e-3 --out $(MODEL_DIR)/draft-f32.gguf
 	./$(BIN) model quantize --type q8_0 $(MODEL_DIR)/target-f32.gguf inference/models/target.gguf
 	./$(BIN) model quantize --type q8_0 $(MODEL_DIR)/draft-f32.gguf inference/models/draft.gguf
-	if [ -d ../shared/data/loghub ]; then ./$(BIN) model eval --model inference/models/target.gguf --held-out 2000 --examples $(MODEL_EXAMPLES) ../shared/data/loghub/*.jsonl; fi
+	if [ -d ../shared/data/loghub ]; then ./$(BIN) model eval --model inference/models/target.gguf --held-out 2000 --seed $(MODEL_SEED) --examples $(MODEL_EXAMPLES) ../shared/data/loghub/*.jsonl; fi
 
 lint:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -74,6 +74,8 @@ var frames = []frame{
 	{"info", "Got {o} {id}"},
 	{"info", "{n} {os} {vp}"},
 	{"info", "{O} {id} state changed to {state}"},
+	{"info", "Found {o} {id} in slot {n}"},
+	{"info", "{Vp} {o} {id}"},
 	{"warning", "Retrying to {v} {o} {id}. Already tried {n} time(s)"},
 	{"warning", "Could not {v} {o} {id}, will retry: {r}"},
 	{"warning", "{O} {id} not {vp} after {ms} ms; retrying"},
@@ -87,6 +89,8 @@ var frames = []frame{
 	{"error", "Unable to {v} {o} {id}"},
 	{"error", "Lost {o} {id}: {r}"},
 	{"error", "{O} {id} could not be {vp}: {r}"},
+	{"error", "{O} {id} in error state {n}"},
+	{"error", "Can't find {o} {id}"},
 	{"critical", "Giving up {vi} {o} {id} after {n} attempts: {r}"},
 	{"critical", "Fatal error {vi} {o} {id}: {r}"},
 	{"critical", "{O} {id} cannot be {vp}; shutting down"},
@@ -101,15 +105,17 @@ var lexicons = map[string]lexicon{
 			"DNS lookup", "proxy tunnel", "transport", "keepalive probe", "client connection", "server socket",
 			"connection request", "UDP datagram", "network address", "election message", "frame",
 			"TCP connection", "websocket", "gRPC channel", "TLS handshake", "port", "multicast group", "ARP entry", "VPN tunnel", "HTTP connection", "upstream", "remote host", "network link", "RPC request", "socket channel", "message to peer", "send queue", "receive buffer", "peer address", "election notification", "quorum connection",
-			"IP address", "server address", "remote address", "remote server", "RPC server", "client socket", "connection attempt", "network interface"},
+			"IP address", "server address", "remote address", "remote server", "RPC server", "client socket", "connection attempt", "network interface",
+			"client session", "session to the server", "session termination", "session id", "client", "session timeout"},
 		verbs: []verb{v("open", "opening", "opened"), v("close", "closing", "closed"), v("accept", "accepting", "accepted"),
 			v("reset", "resetting", "reset"), v("establish", "establishing", "established"), v("send", "sending", "sent"),
 			v("receive", "receiving", "received"), v("bind", "binding", "bound"), v("route", "routing", "routed"),
 			v("forward", "forwarding", "forwarded"), v("connect", "connecting", "connected"), v("reconnect", "reconnecting", "reconnected"),
-			v("contact", "contacting", "contacted"), v("disconnect", "disconnecting", "disconnected"), v("resolve", "resolving", "resolved")},
+			v("contact", "contacting", "contacted"), v("disconnect", "disconnecting", "disconnected"), v("resolve", "resolving", "resolved"),
+			v("expire", "expiring", "expired"), v("revalidate", "revalidating", "revalidated"), v("terminate", "terminating", "terminated")},
 		reasons: []string{"Connection refused", "Connection reset by peer", "No route to host", "connection timed out",
 			"Broken pipe", "host unreachable", "unexpected EOF from peer", "name resolution failed", "end of stream",
-			"read timed out", "network is unreachable", "SocketTimeoutException"},
+			"read timed out", "network is unreachable", "SocketTimeoutException", "session timeout exceeded", "sock still open"},
 	},
 	"storage": {
 		objects: []string{"block", "replica", "volume", "disk", "file", "filesystem", "snapshot", "segment file", "chunk",
@@ -175,11 +181,14 @@ var lexicons = map[string]lexicon{
 			"shopping cart", "notification", "invoice", "child worker", "application state", "view", "widget",
 			"UI component", "search request",
 			"HTTP request", "REST call", "route handler", "callback", "event handler", "user action", "page view", "subscription", "cart item", "email notification", "session bean", "app worker", "web worker", "request handler", "servlet context", "user profile", "checkout flow", "app module",
-			"core dump", "core file", "program image", "user program", "job program", "application binary"},
+			"core dump", "core file", "program image", "user program", "job program", "application binary",
+			"child", "server child", "child process", "httpd child", "worker process", "worker child", "scoreboard slot",
+			"scoreboard", "connector worker", "child slot", "server worker"},
 		verbs: []verb{v("handle", "handling", "handled"), v("process", "processing", "processed"), v("render", "rendering", "rendered"),
 			v("validate", "validating", "validated"), v("dispatch", "dispatching", "dispatched"), v("serve", "serving", "served"),
 			v("create", "creating", "created"), v("cancel", "cancelling", "cancelled"), v("initialize", "initializing", "initialized"),
-			v("register", "registering", "registered"), v("generate", "generating", "generated")},
+			v("register", "registering", "registered"), v("generate", "generating", "generated"),
+			v("find", "finding", "found"), v("reap", "reaping", "reaped")},
 		reasons: []string{"NullPointerException", "validation failed", "unexpected state", "invalid request",
 			"internal server error", "IllegalStateException", "not implemented", "unhandled exception",
 			"ValueError: bad input", "TypeError: undefined is not a function"},
@@ -207,7 +216,7 @@ var lexicons = map[string]lexicon{
 			v("preempt", "preempting", "preempted"), v("kill", "killing", "killed"), v("retry", "retrying", "retried"),
 			v("renew", "renewing", "renewed"), v("submit", "submitting", "submitted"), v("requeue", "requeuing", "requeued"),
 			v("spawn", "spawning", "spawned"), v("resume", "resuming", "resumed"), v("suspend", "suspending", "suspended"),
-			v("pause", "pausing", "paused"), v("destroy", "destroying", "destroyed")},
+			v("pause", "pausing", "paused"), v("destroy", "destroying", "destroyed"), v("expire", "expiring", "expired")},
 		reasons: []string{"task attempt failed", "slow-start threshold not met", "locality wait threshold not reached", "container killed on request", "lease expired", "executor lost",
 			"no available slots", "job exceeded max attempts", "preempted by a higher-priority job", "node lost",
 			"exit code 1", "deadline exceeded for job"},
@@ -231,7 +240,7 @@ var lexicons = map[string]lexicon{
 		verbs: []verb{v("authenticate", "authenticating", "authenticated"), v("authorize", "authorizing", "authorized"),
 			v("verify", "verifying", "verified"), v("revoke", "revoking", "revoked"), v("grant", "granting", "granted"),
 			v("deny", "denying", "denied"), v("issue", "issuing", "issued"), v("refresh", "refreshing", "refreshed"),
-			v("lock", "locking", "locked")},
+			v("lock", "locking", "locked"), v("expire", "expiring", "expired")},
 		reasons: []string{"permission denied", "invalid credentials", "token expired", "authentication failure",
 			"access denied", "unknown user", "signature mismatch", "account locked", "bad password"},
 	},
@@ -349,7 +358,11 @@ func (g *gen) compose(cat string) Example {
 	).Replace(f.text)
 	msg = withID(msg, id)
 	tmpl := f.text
-	if ss := shapes[cat]; len(ss) > 0 && g.r.Float64() < shapeShare {
+	share := shapeShare
+	if f, ok := narrowShapeShare[cat]; ok {
+		share = f
+	}
+	if ss := shapes[cat]; len(ss) > 0 && g.r.Float64() < share {
 		s := ss[g.r.IntN(len(ss))]
 		sev, msg = s.make(g)
 		tmpl = s.name

@@ -9,13 +9,20 @@ import (
 // whose layout says what they are: a breakdown of phase timings is about
 // performance (resource) whatever its phases are called, a register dump or
 // an ECC report is about the hardware, a core file written for a crashed
-// program is about that program. A small model that has only seen such
+// program is about that program, a setting missing and a default taken in
+// its place is configuration whatever the setting limits, a host placed in
+// a rack is the network's topology. A small model that has only seen such
 // words inside sentences labels the report by its loudest word ("boot" →
 // system, "commit" → database). A share of the composed examples of these
 // categories (shapeShare) are drawn from the category's shapes instead of
 // the shared frames; the phase, register and key names are drawn from
 // pools that deliberately include other categories' words.
 const shapeShare = 0.25
+
+// narrowShapeShare replaces shapeShare for categories whose only shape is
+// a narrow one (network's rack resolution): a quarter of network's composed
+// lines all about racks would crowd out its sentences about connections.
+var narrowShapeShare = map[string]float64{"network": 0.08}
 
 // shape is a category's report layout: it returns the message and the
 // severity the layout implies (the header's level still decides, see
@@ -37,6 +44,12 @@ var shapes = map[string][]shape{
 	},
 	"application": {
 		{"core dump", (*gen).coreDump},
+	},
+	"config": {
+		{"default fallback", (*gen).defaultFallback},
+	},
+	"network": {
+		{"rack resolution", (*gen).rackResolution},
 	},
 }
 
@@ -183,4 +196,47 @@ func (g *gen) coreDump() (string, string) {
 		return "error", fmt.Sprintf("program %s terminated by signal %d; %d core files written", prog, 6+g.r.IntN(6), 1+g.r.IntN(128))
 	}
 	return "info", fmt.Sprintf("dumping core for process %d (%s)", pid, prog)
+}
+
+// settingNames are settings a fallback report names; most are other
+// categories' words on purpose ("disk limit", "pool size"): the layout — a
+// value missing and a default taken instead — is what makes it config.
+var settingNames = []string{"disk limit", "vcpu limit", "memory limit", "cpu quota", "pool size", "block size",
+	"replication factor", "connection timeout", "heartbeat interval", "max retries", "log level", "listen port",
+	"batch size", "cache size", "session timeout", "worker count", "queue capacity", "retention period",
+	"compression codec", "scheduler policy", "auth method", "buffer size", "sync interval", "read timeout"}
+
+func (g *gen) defaultFallback() (string, string) {
+	name := g.pick(settingNames)
+	if g.r.IntN(3) == 0 {
+		name = strings.ReplaceAll(name, " ", g.pick([]string{"_", ".", "-"}))
+	}
+	val := g.pick([]string{"unlimited", "none", "auto", "0", fmt.Sprint(1 + g.r.IntN(4096)), g.duration()})
+	switch g.r.IntN(5) {
+	case 0:
+		return "info", fmt.Sprintf("%s not specified, defaulting to %s", name, val)
+	case 1:
+		return "warning", fmt.Sprintf("%s is not set; using default %s", name, val)
+	case 2:
+		return "info", fmt.Sprintf("no value given for %s, falling back to %s", name, val)
+	case 3:
+		return "warning", fmt.Sprintf("invalid %s %q, using the default (%s)", name, g.nameWord(), val)
+	}
+	return "info", fmt.Sprintf("%s unset, assuming %s", name, val)
+}
+
+// rackResolution is a cluster's network topology being learnt: which rack
+// a host sits in, a node joining the topology.
+func (g *gen) rackResolution() (string, string) {
+	rack := g.pick([]string{"/default-rack", fmt.Sprintf("/rack%d", g.r.IntN(64)), fmt.Sprintf("/dc%d/rack-%02d", 1+g.r.IntN(3), g.r.IntN(40))})
+	host := g.hostName()
+	switch g.r.IntN(4) {
+	case 0:
+		return "info", fmt.Sprintf("Resolved %s to %s", host, rack)
+	case 1:
+		return "info", fmt.Sprintf("Adding a new node: %s/%s:%d", rack, g.ip(), 1024+g.r.IntN(60000))
+	case 2:
+		return "warning", fmt.Sprintf("Could not resolve rack of %s, using %s", host, rack)
+	}
+	return "info", fmt.Sprintf("Removing a node: %s/%s:%d", rack, g.ip(), 1024+g.r.IntN(60000))
 }
