@@ -359,8 +359,8 @@ func (g *gen) compose(cat string) Example {
 	msg = withID(msg, id)
 	tmpl := f.text
 	share := shapeShare
-	if f, ok := narrowShapeShare[cat]; ok {
-		share = f
+	if narrow, ok := narrowShapeShare[cat]; ok {
+		share = narrow
 	}
 	if ss := shapes[cat]; len(ss) > 0 && g.r.Float64() < share {
 		s := ss[g.r.IntN(len(ss))]
