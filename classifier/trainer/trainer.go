@@ -53,11 +53,14 @@ type Options struct {
 	BatchTokens int     // tokens per step [4096]
 	LR          float64 // peak learning rate [1e-3]
 	Warmup      int     // warm-up steps [Steps/20]
-	WeightDecay float64 // [0.01]
+	WeightDecay float64 // AdamW decoupled decay of the matrices; negative: none [0.01]
 	Clip        float64 // gradient norm limit [1]
 	// EMA is passed to inference/train: the exported weights are the
 	// average of the steps' weights with this decay. [0: the last step's]
 	EMA float64
+	// Dropout is passed to inference/train: the share of the attention
+	// and feed-forward outputs zeroed at each step. [0: off]
+	Dropout float64
 
 	// Type of the exported matrices: tensor.F32 (the zero value) or
 	// tensor.Q8_0.
@@ -203,7 +206,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 
 	last, err := train.Train(ctx, m, data, train.Options{
 		Steps: opts.Steps, BatchTokens: max(opts.BatchTokens, longest), LR: opts.LR, Warmup: opts.Warmup,
-		WeightDecay: opts.WeightDecay, Clip: opts.Clip, EMA: opts.EMA, Seed: opts.Seed, Threads: opts.Threads,
+		WeightDecay: max(opts.WeightDecay, 0), Clip: opts.Clip, EMA: opts.EMA, Dropout: opts.Dropout, Seed: opts.Seed, Threads: opts.Threads,
 		Checkpoint: opts.Checkpoint, CheckpointEvery: opts.CheckpointEvery, Resume: opts.Resume,
 		Progress: opts.Progress, Logger: opts.Logger,
 	})

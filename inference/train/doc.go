@@ -24,7 +24,10 @@
 // Train runs AdamW (decoupled weight decay, none on norm weights) with a
 // linear warm-up and cosine decay of the learning rate and global gradient
 // norm clipping, and with Options.EMA ends with the bias-corrected moving
-// average of the weights instead of the last step's. A step's examples are drawn by an RNG seeded from
+// average of the weights instead of the last step's. Options.Dropout zeroes
+// a share of the attention and feed-forward outputs before they join the
+// residual stream, with masks drawn from (Options.Seed, step, shard, chunk).
+// A step's examples are drawn by an RNG seeded from
 // (Options.Seed, step), so a run is a pure function of its seed, and resuming
 // from a checkpoint (weights, AdamW moments, the average, step) continues exactly as the
 // uninterrupted run would have. Examples of a batch are spread over

@@ -232,19 +232,29 @@ func mean(v []float64) float64 {
 	return s / float64(len(v))
 }
 
-// The weights do not depend on the number of threads.
+// The weights do not depend on the number of threads, with dropout too
+// (its masks are drawn per shard and chunk, not per thread), and dropout
+// does change them.
 func TestThreadsSameWeights(t *testing.T) {
 	data := taskData(3, 200)
-	var ws [][]float32
-	for _, threads := range []int{1, 2, 3} {
-		m, _ := New(taskConfig(210), 1)
-		if _, err := Train(context.Background(), m, data, Options{Steps: 4, BatchTokens: 96, LR: 5e-3, Clip: 1, Seed: 4, Threads: threads}); err != nil {
-			t.Fatal(err)
+	var first []float32
+	for _, drop := range []float64{0, 0.2} {
+		var ws [][]float32
+		for _, threads := range []int{1, 2, 3} {
+			m, _ := New(taskConfig(210), 1)
+			if _, err := Train(context.Background(), m, data, Options{Steps: 4, BatchTokens: 96, LR: 5e-3, Clip: 1, Seed: 4, Threads: threads, Dropout: drop}); err != nil {
+				t.Fatal(err)
+			}
+			ws = append(ws, m.W)
 		}
-		ws = append(ws, m.W)
-	}
-	if !slices.Equal(ws[0], ws[1]) || !slices.Equal(ws[0], ws[2]) {
-		t.Errorf("weights after training with 1, 2 and 3 threads differ")
+		if !slices.Equal(ws[0], ws[1]) || !slices.Equal(ws[0], ws[2]) {
+			t.Errorf("dropout %g: weights after training with 1, 2 and 3 threads differ", drop)
+		}
+		if first == nil {
+			first = ws[0]
+		} else if slices.Equal(first, ws[0]) {
+			t.Errorf("dropout %g left the weights as they are without it", drop)
+		}
 	}
 }
 
@@ -254,7 +264,7 @@ func TestCheckpointResume(t *testing.T) {
 	cfg := taskConfig(210)
 	data := taskData(2, 300)
 	path := filepath.Join(t.TempDir(), "ckpt.gguf")
-	opts := Options{Steps: 10, BatchTokens: 64, LR: 5e-3, Warmup: 2, WeightDecay: 0.1, Clip: 1, Seed: 4, Threads: 2}
+	opts := Options{Steps: 10, BatchTokens: 64, LR: 5e-3, Warmup: 2, WeightDecay: 0.1, Clip: 1, Seed: 4, Threads: 2, Dropout: 0.1}
 
 	full, _ := New(cfg, 1)
 	var want []float64

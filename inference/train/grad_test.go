@@ -275,7 +275,7 @@ func TestGradModel(t *testing.T) {
 	wT := make([]float32, len(m.W))
 	m.transposeWeights(wT, 2)
 	ps := newPass(m, wT)
-	lossSum, n := ps.step(toks, mask, []int{len(toks)}, 1)
+	lossSum, n := ps.step(toks, mask, []int{len(toks)}, 1, nil)
 	if n != 4 {
 		t.Fatalf("step counted %d masked tokens, want 4", n)
 	}
@@ -286,6 +286,51 @@ func TestGradModel(t *testing.T) {
 		idx := rng.Perm(p.N)[:min(p.N, 24)]
 		checkGrad(t, p.Name, m.W[p.Off:p.Off+p.N], ps.grad[p.Off:p.Off+p.N], idx,
 			func() float64 { return maskedLoss(m, toks, mask) })
+	}
+}
+
+// With dropout the gradient is the one of the loss under the same masks:
+// every evaluation of the loss draws them again from the same seed.
+func TestGradModelDropout(t *testing.T) {
+	m, err := New(tinyConfig, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, p := range m.Params {
+		w := m.W[p.Off : p.Off+p.N]
+		for i := range w {
+			if p.Decay {
+				w[i] = float32(rng.NormFloat64() * 0.3)
+			} else {
+				w[i] = float32(1 + rng.NormFloat64()*0.2)
+			}
+		}
+	}
+	toks := []int32{1, 5, 39, 12, 7, 7, 30, 2}
+	mask := []bool{false, false, false, true, false, true, true, true}
+	ends := []int{len(toks)}
+	wT := make([]float32, len(m.W))
+	m.transposeWeights(wT, 2)
+	ps := newPass(m, wT)
+	drop := func() *dropout { return newDropout(0.3, 11, 2, 1, 0) }
+	lossSum, _ := ps.step(toks, mask, ends, 1, drop())
+	if plain := maskedLoss(m, toks, mask); lossSum == plain {
+		t.Fatalf("dropout left the loss at %v", plain)
+	}
+	// The loss is read through step on a pass of its own (its gradient
+	// buffer is thrown away); the forward pass reads m.W, not wT.
+	probe := newPass(m, wT)
+	loss := func() float64 {
+		l, _ := probe.step(toks, mask, ends, 1, drop())
+		return l
+	}
+	if again := loss(); again != lossSum {
+		t.Fatalf("the same masks gave loss %v, then %v", lossSum, again)
+	}
+	for _, p := range m.Params {
+		idx := rng.Perm(p.N)[:min(p.N, 24)]
+		checkGrad(t, p.Name, m.W[p.Off:p.Off+p.N], ps.grad[p.Off:p.Off+p.N], idx, loss)
 	}
 }
 
@@ -309,7 +354,7 @@ func TestLossMask(t *testing.T) {
 		t.Errorf("changing a masked token left the loss at %v", got)
 	}
 	ps := newPass(m, make([]float32, len(m.W)))
-	if l, n := ps.step(toks, []bool{true, false, false, false, false, false}, []int{len(toks)}, 1); l != 0 || n != 0 {
+	if l, n := ps.step(toks, []bool{true, false, false, false, false, false}, []int{len(toks)}, 1, nil); l != 0 || n != 0 {
 		t.Errorf("a mask on token 0 only gave loss %v over %d tokens, want nothing to predict", l, n)
 	}
 }
@@ -337,7 +382,7 @@ func TestPackedStepEqualsSeparate(t *testing.T) {
 	var wantLoss float64
 	wantN := 0
 	for _, e := range exs {
-		l, n := one.step(e.toks, e.mask, []int{len(e.toks)}, 0.5)
+		l, n := one.step(e.toks, e.mask, []int{len(e.toks)}, 0.5, nil)
 		wantLoss += l
 		wantN += n
 	}
@@ -349,7 +394,7 @@ func TestPackedStepEqualsSeparate(t *testing.T) {
 		toks, mask = append(toks, e.toks...), append(mask, e.mask...)
 		ends = append(ends, len(toks))
 	}
-	gotLoss, gotN := packed.step(toks, mask, ends, 0.5)
+	gotLoss, gotN := packed.step(toks, mask, ends, 0.5, nil)
 	if gotN != wantN || math.Abs(gotLoss-wantLoss) > 1e-5*wantLoss {
 		t.Fatalf("packed: loss %v over %d tokens, one by one %v over %d", gotLoss, gotN, wantLoss, wantN)
 	}

@@ -48,6 +48,7 @@ type layerActs struct {
 	h2, rstd2 []float32 // ffn_norm output and its 1/rms
 	g, u, a   []float32 // gate, up, silu(gate)⊙up
 	sig       []float32 // sigmoid(gate)
+	m1, m2    []float32 // dropout masks of the attention and FFN outputs (nil: none)
 }
 
 // pass is one worker's state: scratch, a single-threaded tensor.Pool for
@@ -111,7 +112,9 @@ func (m *Model) transposeWeights(dst []float32, threads int) {
 // its sequences would one by one; only the matrix products run over the
 // whole chunk, which is what packing is for (see Options.ChunkTokens).
 // Every buffer is written in full before it is read, so none is zeroed.
-func (ps *pass) forward(toks []int32, ends []int) ([][]float32, []layerActs) {
+// With drop set, the attention and FFN outputs are dropped out (see
+// dropout) and the masks saved for the backward pass.
+func (ps *pass) forward(toks []int32, ends []int, drop *dropout) ([][]float32, []layerActs) {
 	c := ps.m.Cfg
 	T, E, qd, kvd, ff, hd := len(toks), c.NEmbd, c.qDim(), c.kvDim(), c.NFF, c.HeadDim()
 	xs := make([][]float32, c.NLayer+1)
@@ -137,6 +140,11 @@ func (ps *pass) forward(toks []int32, ends []int) ([][]float32, []layerActs) {
 		})
 		a.xmid = ps.mem.takeDirty(T * E)
 		ps.lin.fwd(a.xmid, a.att, w.wo, T, qd, E)
+		if drop != nil {
+			a.m1 = ps.mem.takeDirty(T * E)
+			drop.mask(a.m1)
+			mulBy(a.xmid, a.m1)
+		}
 		addTo(a.xmid, x)
 
 		a.h2, a.rstd2 = ps.mem.takeDirty(T*E), ps.mem.takeDirty(T)
@@ -147,6 +155,11 @@ func (ps *pass) forward(toks []int32, ends []int) ([][]float32, []layerActs) {
 		swigluFwd(a.a, a.sig, a.g, a.u)
 		out := ps.mem.takeDirty(T * E)
 		ps.lin.fwd(out, a.a, w.down, T, ff, E)
+		if drop != nil {
+			a.m2 = ps.mem.takeDirty(T * E)
+			drop.mask(a.m2)
+			mulBy(out, a.m2)
+		}
 		addTo(out, a.xmid)
 		xs[l+1] = out
 	}
@@ -177,7 +190,7 @@ func (ps *pass) logits(toks []int32) []float32 {
 	ps.mem.reset()
 	c := ps.m.Cfg
 	T, E := len(toks), c.NEmbd
-	xs, _ := ps.forward(toks, []int{T})
+	xs, _ := ps.forward(toks, []int{T}, nil)
 	hf, rstd := ps.mem.take(T*E), ps.mem.take(T)
 	rmsnormFwd(hf, rstd, xs[c.NLayer], ps.w.outNorm, T, E, c.Eps)
 	out := make([]float32, T*c.Vocab)
@@ -189,8 +202,9 @@ func (ps *pass) logits(toks []int32) []float32 {
 // back (toks and mask concatenated, example i ending at ends[i]), adding the
 // gradient of scale·Σ(masked token losses) to ps.grad, and returns the
 // unscaled loss sum and the number of masked tokens. The first token of an
-// example is never predicted, so its mask is ignored.
-func (ps *pass) step(toks []int32, mask []bool, ends []int, scale float32) (float64, int) {
+// example is never predicted, so its mask is ignored. drop, if not nil,
+// applies dropout to the chunk.
+func (ps *pass) step(toks []int32, mask []bool, ends []int, scale float32, drop *dropout) (float64, int) {
 	ps.mem.reset()
 	c := ps.m.Cfg
 	T, E, qd, kvd, ff, hd, V := len(toks), c.NEmbd, c.qDim(), c.kvDim(), c.NFF, c.HeadDim(), c.Vocab
@@ -209,7 +223,7 @@ func (ps *pass) step(toks []int32, mask []bool, ends []int, scale float32) (floa
 	if len(rows) == 0 {
 		return 0, 0
 	}
-	xs, acts := ps.forward(toks, ends)
+	xs, acts := ps.forward(toks, ends, drop)
 	n := len(rows)
 	hf, rstd := ps.mem.take(T*E), ps.mem.take(T)
 	rmsnormFwd(hf, rstd, xs[c.NLayer], ps.w.outNorm, T, E, c.Eps)
@@ -234,11 +248,23 @@ func (ps *pass) step(toks []int32, mask []bool, ends []int, scale float32) (floa
 	dh := ps.mem.take(T * E)
 	dg, du, da := ps.mem.take(T*ff), ps.mem.take(T*ff), ps.mem.take(T*ff)
 	dq, dk, dv, datt := ps.mem.take(T*qd), ps.mem.take(T*kvd), ps.mem.take(T*kvd), ps.mem.take(T*qd)
+	// dbr is a branch output's gradient under dropout: dx through the mask.
+	var dbr []float32
+	if drop != nil {
+		dbr = ps.mem.takeDirty(T * E)
+	}
+	branch := func(m []float32) []float32 {
+		if m == nil {
+			return dx
+		}
+		mulTo(dbr, dx, m)
+		return dbr
+	}
 	for l := c.NLayer - 1; l >= 0; l-- {
 		w, wt, gw, a := &ps.w.layers[l], &ps.wt.layers[l], &ps.gw.layers[l], &acts[l]
 		// FFN: dx is d(xout) = d(xmid) through the residual.
 		clear(da)
-		ps.lin.bwd(da, gw.down, dx, a.a, wt.down, T, ff, E)
+		ps.lin.bwd(da, gw.down, branch(a.m2), a.a, wt.down, T, ff, E)
 		clear(dg)
 		clear(du)
 		swigluBwd(dg, du, da, a.sig, a.g, a.u)
@@ -252,7 +278,7 @@ func (ps *pass) step(toks []int32, mask []bool, ends []int, scale float32) (floa
 
 		// Attention: dx is now d(xmid) = d(xin) through the residual.
 		clear(datt)
-		ps.lin.bwd(datt, gw.wo, dx, a.att, wt.wo, T, qd, E)
+		ps.lin.bwd(datt, gw.wo, branch(a.m1), a.att, wt.wo, T, qd, E)
 		clear(dq)
 		clear(dk)
 		clear(dv)

@@ -76,6 +76,12 @@ type Options struct {
 	// last. It starts from zero and is divided by 1−EMA^t (as Adam's
 	// moments are), so the random initial weights weigh nothing. [0: off]
 	EMA float64
+	// Dropout is the probability that an element of the attention and
+	// feed-forward outputs is zeroed before it joins the residual stream
+	// (the survivors scaled by 1/(1−Dropout)); it makes the model spread
+	// what it learns over more of its features instead of memorising
+	// examples through a few. Exported weights never drop. [0: off]
+	Dropout float64
 
 	// Checkpoint, if set, is a file written every CheckpointEvery steps
 	// (0 = only at the end), at the end, and when ctx is cancelled.
@@ -111,6 +117,9 @@ func (o *Options) defaults(c Config) error {
 	}
 	if o.EMA < 0 || o.EMA >= 1 {
 		return fmt.Errorf("train: EMA %g: want a decay in [0, 1)", o.EMA)
+	}
+	if o.Dropout < 0 || o.Dropout >= 1 {
+		return fmt.Errorf("train: Dropout %g: want a probability in [0, 1)", o.Dropout)
 	}
 	if o.LR < 0 || o.MinLR < 0 || o.WeightDecay < 0 || o.Clip < 0 || o.Beta1 < 0 || o.Beta1 >= 1 || o.Beta2 < 0 || o.Beta2 >= 1 {
 		return fmt.Errorf("train: LR %g, MinLR %g, WeightDecay %g, Clip %g must not be negative, betas %g %g in [0, 1)",
@@ -319,10 +328,13 @@ func (tr *trainer) runStep() (Progress, int, error) {
 				var toks []int32
 				var mask []bool
 				var ends []int
+				chunk := 0
 				flush := func() {
 					if len(ends) > 0 {
-						l, _ := ps.step(toks, mask, ends, scale)
+						drop := newDropout(tr.o.Dropout, tr.o.Seed, tr.step, s, chunk)
+						l, _ := ps.step(toks, mask, ends, scale, drop)
 						losses[s] += l
+						chunk++
 					}
 					toks, mask, ends = toks[:0], mask[:0], ends[:0]
 				}

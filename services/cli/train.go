@@ -42,6 +42,8 @@ func runModelTrain(ctx context.Context, args []string, s *stdio) int {
 	fs.Int(&custom.NFF, "ff", 0, "feed-forward width (--dims custom)")
 	fs.Int(&opts.BatchTokens, "batch-tokens", 4096, "tokens per optimizer step")
 	fs.Float64(&opts.LR, "lr", 1e-3, "peak learning rate")
+	fs.Float64(&opts.WeightDecay, "weight-decay", 0.01, "AdamW decoupled weight decay of the matrices (0: none)")
+	fs.Float64(&opts.Dropout, "dropout", 0, "share of the attention and feed-forward outputs zeroed at each training step (0: none)")
 	fs.Float64(&opts.EMA, "ema", 0, "export the moving average of the weights with this decay, e.g. 0.999 (0: the last step's weights)")
 	fs.String(&typ, "type", "f32", "matrix type of the written file: f32 or q8_0")
 	fs.Int(&opts.Threads, "threads", 0, "training goroutines (0: one per CPU)")
@@ -66,6 +68,15 @@ func runModelTrain(ctx context.Context, args []string, s *stdio) int {
 	opts.Seed = uint64(seed)
 	if opts.EMA < 0 || opts.EMA >= 1 {
 		return fail(s, &app.ConfigError{Err: fmt.Errorf("--ema %g: want a decay in [0, 1)", opts.EMA)})
+	}
+	if opts.Dropout < 0 || opts.Dropout >= 1 {
+		return fail(s, &app.ConfigError{Err: fmt.Errorf("--dropout %g: want a probability in [0, 1)", opts.Dropout)})
+	}
+	if opts.WeightDecay < 0 || opts.WeightDecay >= 1 {
+		return fail(s, &app.ConfigError{Err: fmt.Errorf("--weight-decay %g: want a value in [0, 1)", opts.WeightDecay)})
+	}
+	if opts.WeightDecay == 0 {
+		opts.WeightDecay = -1 // the trainer's zero value means its default
 	}
 	if opts.HoldOut < 0 || opts.HoldOut >= 1 {
 		return fail(s, &app.ConfigError{Err: fmt.Errorf("--hold-out %g: want a fraction in [0, 1)", opts.HoldOut)})

@@ -73,6 +73,8 @@ func TestModelTrainFlags(t *testing.T) {
 	f("--type", "--out", "x", "--type", "q4_0")
 	f("--steps", "--out", "x", "--steps", "0")
 	f("--ema 1: want a decay in [0, 1)", "--out", "x", "--ema", "1")
+	f("--dropout 1: want a probability in [0, 1)", "--out", "x", "--dropout", "1")
+	f("--weight-decay -0.1: want a value in [0, 1)", "--out", "x", "--weight-decay", "-0.1")
 	code, out, _ := run("model", "train", "--help")
 	if code != 0 || !strings.Contains(out, "--dims") {
 		t.Errorf("model train --help = %d, %q", code, out)
