@@ -2,6 +2,7 @@ package prompt_test
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -60,6 +61,20 @@ func TestAnswerValidates(t *testing.T) {
 	want := `{"severity":"error","category":"auth","component":"a<b>&\"c"}`
 	if got != want {
 		t.Errorf("Answer = %s, want %s", got, want)
+	}
+}
+
+// Every answer is the phrases with the three values between them.
+func TestAnswerPhrases(t *testing.T) {
+	ph := prompt.AnswerPhrases
+	for _, ex := range synth.Generate(4, 2000) {
+		l := prompt.Label{Severity: ex.Severity, Category: ex.Category, Component: ex.Component}
+		comp, _ := json.Marshal(l.Component) // quoted and escaped as Answer writes it
+		c := strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(string(comp[1:len(comp)-1]), `\u003c`, "<"), `\u003e`, ">"), `\u0026`, "&")
+		want := ph[0] + l.Severity + ph[1] + l.Category + ph[2] + c + ph[3]
+		if got := prompt.Answer(l); got != want {
+			t.Fatalf("Answer = %s, want %s", got, want)
+		}
 	}
 }
 

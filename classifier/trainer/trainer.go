@@ -58,6 +58,10 @@ type Options struct {
 	// EMA is passed to inference/train: the exported weights are the
 	// average of the steps' weights with this decay. [0: the last step's]
 	EMA float64
+	// AnswerTokens gives each of prompt.AnswerPhrases a token of its own
+	// (USER_DEFINED, so the tokenizer always uses it): a quarter fewer
+	// tokens to train on and 18 fewer for the model to write per line.
+	AnswerTokens bool
 	// Dropout is passed to inference/train: the share of the attention
 	// and feed-forward outputs zeroed at each step. [0: off]
 	Dropout float64
@@ -154,8 +158,12 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if opts.HoldOut > 0 {
 		examples, held = synth.Split(examples, opts.Seed, opts.HoldOut)
 	}
+	var phrases []string
+	if opts.AnswerTokens {
+		phrases = prompt.AnswerPhrases
+	}
 	vocab, err := bpe.Train(ctx, texts(examples), bpe.Options{
-		VocabSize: opts.VocabSize, Pre: "logsift", Specials: prompt.Specials,
+		VocabSize: opts.VocabSize, Pre: "logsift", Specials: prompt.Specials, UserDefined: phrases,
 		BOS: prompt.BOS, EOS: prompt.EOS, Workers: opts.Threads,
 	})
 	if err != nil {

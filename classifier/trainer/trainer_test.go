@@ -24,12 +24,29 @@ var tiny = trainer.Dims{NEmbd: 32, NLayer: 1, NHead: 2, NHeadKV: 1, NFF: 64}
 // A tiny run writes a model that the engine loads and that, under the
 // default schema, answers prompts built by package prompt with valid JSON.
 // It checks validity and that the loss fell, not accuracy.
+//
+// With AnswerTokens the answer's fixed JSON parts are one token each, so the
+// same examples have far fewer answer tokens, and the model still answers
+// valid JSON (constrained decoding and jump-forward work on the bytes of
+// whatever tokens the vocabulary has).
 func TestTinyRun(t *testing.T) {
+	plain := tinyRun(t, false)
+	t.Run("AnswerTokens", func(t *testing.T) {
+		glued := tinyRun(t, true)
+		if glued.Examples != plain.Examples || glued.AnswerTokens > plain.AnswerTokens-18*int64(plain.Examples) {
+			t.Errorf("answer tokens %d with the phrases, %d without, over %d examples; want at least 18 fewer each",
+				glued.AnswerTokens, plain.AnswerTokens, plain.Examples)
+		}
+		t.Logf("answer tokens per example: %.1f → %.1f", float64(plain.AnswerTokens)/float64(plain.Examples), float64(glued.AnswerTokens)/float64(glued.Examples))
+	})
+}
+
+func tinyRun(t *testing.T, answerTokens bool) trainer.Summary {
 	out := filepath.Join(t.TempDir(), "tiny.gguf")
 	var prog []train.Progress
 	sum, err := trainer.Run(context.Background(), trainer.Options{
 		Seed: 1, Examples: 300, VocabSize: 400, Dims: tiny, Steps: 40, BatchTokens: 1024, LR: 1e-2,
-		Out: out, Threads: 2, Progress: func(p train.Progress) { prog = append(prog, p) },
+		Out: out, Threads: 2, Progress: func(p train.Progress) { prog = append(prog, p) }, AnswerTokens: answerTokens,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +101,7 @@ func TestTinyRun(t *testing.T) {
 		}
 		t.Logf("%s", res.JSON)
 	}
+	return sum
 }
 
 func TestRunRejects(t *testing.T) {

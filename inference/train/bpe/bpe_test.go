@@ -263,3 +263,66 @@ func TestOptionErrors(t *testing.T) {
 		t.Fatalf("cancelled: %v", err)
 	}
 }
+
+// User-defined phrases sit right after the specials, typed USER_DEFINED;
+// the tokenizer cuts them out of any text (ParseSpecial or not) as single
+// tokens, no merge spells them, and round trips still hold.
+func TestUserDefined(t *testing.T) {
+	phrases := []string{`{"key":"`, `","other":"`, `"}`}
+	lines := genericText(5, 2000)
+	for i := range lines {
+		lines[i] = phrases[0] + lines[i] + phrases[1] + strconv.Itoa(i) + phrases[2]
+	}
+	opts := defaultOpts()
+	opts.UserDefined = phrases
+	v, tr := trainText(t, lines, opts)
+	if len(v.Tokens) != 700 {
+		t.Fatalf("vocab has %d tokens, want 700", len(v.Tokens))
+	}
+	tok, _ := viaGGUF(t, v)
+	for i, p := range phrases {
+		id := int32(len(testSpecials) + i)
+		if tok.TokenText(id) != p || tok.Type(id) != tokenizer.TypeUserDefined {
+			t.Errorf("token %d = %q type %d, want user-defined %q", id, tok.TokenText(id), tok.Type(id), p)
+		}
+	}
+	for i, s := range v.Tokens[len(testSpecials)+len(phrases):] {
+		raw, _ := tokenizer.ByteLevelDecode(s)
+		if strings.Contains(string(raw), `"}`) || slices.Contains(phrases, s) {
+			t.Fatalf("learned token %d %q spells a phrase", i, s)
+		}
+	}
+	// The phrases' words ("key", "other") occur nowhere else in the text.
+	for _, w := range tr.texts {
+		if strings.Contains(w, `"}`) || strings.Contains(w, "key") || strings.Contains(w, "other") {
+			t.Fatalf("training word %q comes from a phrase", w)
+		}
+	}
+	for _, parse := range []bool{false, true} {
+		text := `x{"key":"a","other":"b"}` + lines[7]
+		ids := tok.Encode(text, tokenizer.EncodeOptions{ParseSpecial: parse})
+		var got []int32
+		for _, id := range ids {
+			if tok.Type(id) == tokenizer.TypeUserDefined {
+				got = append(got, id)
+			}
+		}
+		want := []int32{4, 5, 6, 4, 5, 6}
+		if !slices.Equal(got, want) {
+			t.Errorf("ParseSpecial %v: user-defined tokens %v in %v, want %v", parse, got, ids, want)
+		}
+		if dec := tok.Decode(ids); dec != text {
+			t.Errorf("Decode(Encode(%q)) = %q", text, dec)
+		}
+	}
+
+	f := func(o Options, want string) {
+		t.Helper()
+		if _, err := Train(context.Background(), slices.Values(lines[:10]), o); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Train(%+v) = %v, want %q", o, err, want)
+		}
+	}
+	f(Options{VocabSize: 700, Pre: "logsift", Specials: testSpecials, UserDefined: []string{"}"}}, "shorter than two bytes")
+	f(Options{VocabSize: 700, Pre: "logsift", Specials: testSpecials, UserDefined: []string{"<|in|>"}}, "given twice")
+	f(Options{VocabSize: 262, Pre: "logsift", Specials: testSpecials, UserDefined: phrases}, "3 user-defined")
+}

@@ -23,8 +23,11 @@
 // the trainer's segmentation of every training word.
 //
 // Special tokens (prompt fences, BOS/EOS) come first in the vocabulary, typed
-// CONTROL, so their ids do not depend on the vocabulary size; then the 256
-// byte tokens, so any input can be encoded; then one token per merge.
+// CONTROL, so their ids do not depend on the vocabulary size; then any
+// USER_DEFINED phrases (Options.UserDefined: strings such as the fixed parts
+// of a JSON answer, which the tokenizer cuts out of every text as single
+// tokens, so training cuts them out of its text too); then the 256 byte
+// tokens, so any input can be encoded; then one token per merge.
 //
 // The package knows nothing about logs: the log-aware pieces are the
 // "logsift" pre-tokenizer in ../../tokenizer and the text a caller feeds in.

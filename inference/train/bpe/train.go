@@ -22,6 +22,15 @@ type Options struct {
 	// Specials are CONTROL tokens placed first, in this order. The tokenizer
 	// never produces them from plain text.
 	Specials []string
+	// UserDefined are USER_DEFINED tokens placed right after the specials,
+	// in this order: phrases the tokenizer cuts out of any text, user text
+	// included, before pre-tokenizing it (as llama.cpp does), so each is
+	// always one token. They are for strings a model writes often and whose
+	// every byte costs a step, such as the fixed parts of a JSON answer. The
+	// training text is cut the same way, so merges never learn from them.
+	// Each must be at least two bytes long (a one-byte one would shadow a
+	// byte token).
+	UserDefined []string
 	// BOS and EOS name special tokens; empty means Specials[0] for BOS and
 	// Specials[1] (else Specials[0]) for EOS. Without specials there is no
 	// BOS or EOS.
@@ -74,9 +83,18 @@ func train(ctx context.Context, texts iter.Seq[string], opts Options) (*Vocab, *
 		}
 		seen[s] = true
 	}
-	if minSize := len(opts.Specials) + numBytes; opts.VocabSize < minSize {
-		return nil, nil, fmt.Errorf("bpe: vocab size %d below %d (%d specials + %d byte tokens)",
-			opts.VocabSize, minSize, len(opts.Specials), numBytes)
+	for _, s := range opts.UserDefined {
+		if len(s) < 2 {
+			return nil, nil, fmt.Errorf("bpe: user-defined token %q shorter than two bytes", s)
+		}
+		if seen[s] {
+			return nil, nil, fmt.Errorf("bpe: token %q given twice", s)
+		}
+		seen[s] = true
+	}
+	if minSize := len(opts.Specials) + len(opts.UserDefined) + numBytes; opts.VocabSize < minSize {
+		return nil, nil, fmt.Errorf("bpe: vocab size %d below %d (%d specials + %d user-defined + %d byte tokens)",
+			opts.VocabSize, minSize, len(opts.Specials), len(opts.UserDefined), numBytes)
 	}
 	v := &Vocab{Pre: opts.Pre, AddBOS: opts.AddBOS, BOS: -1, EOS: -1}
 	bos, eos := opts.BOS, opts.EOS
@@ -118,6 +136,10 @@ func train(ctx context.Context, texts iter.Seq[string], opts Options) (*Vocab, *
 		v.Tokens = append(v.Tokens, s)
 		v.Types = append(v.Types, tokenizer.TypeControl)
 	}
+	for _, s := range opts.UserDefined {
+		v.Tokens = append(v.Tokens, s)
+		v.Types = append(v.Types, tokenizer.TypeUserDefined)
+	}
 	t := newTrainer(v, counts)
 	minFreq := int64(max(opts.MinFrequency, 2))
 	for len(v.Tokens) < opts.VocabSize {
@@ -144,6 +166,7 @@ func countWords(ctx context.Context, texts iter.Seq[string], opts Options) (map[
 	const batchBytes = 1 << 18
 	batches := make(chan []string, workers)
 	results := make([]map[string]int64, workers)
+	phrases := byLength(opts.UserDefined)
 	var wg sync.WaitGroup
 	for w := range workers {
 		results[w] = map[string]int64{}
@@ -151,14 +174,16 @@ func countWords(ctx context.Context, texts iter.Seq[string], opts Options) (map[
 			m := results[w]
 			for batch := range batches {
 				for _, text := range batch {
-					pieces, _ := tokenizer.PreTokenize(opts.Pre, text) // name checked by Train
-					for _, p := range pieces {
-						if c, ok := m[p]; ok {
-							m[p] = c + 1
-						} else {
-							// Pieces point into the batch's texts; clone so
-							// the map does not pin whole lines.
-							m[strings.Clone(p)] = 1
+					for _, stretch := range cutPhrases(text, phrases) {
+						pieces, _ := tokenizer.PreTokenize(opts.Pre, stretch) // name checked by Train
+						for _, p := range pieces {
+							if c, ok := m[p]; ok {
+								m[p] = c + 1
+							} else {
+								// Pieces point into the batch's texts; clone so
+								// the map does not pin whole lines.
+								m[strings.Clone(p)] = 1
+							}
 						}
 					}
 				}
@@ -194,6 +219,44 @@ func countWords(ctx context.Context, texts iter.Seq[string], opts Options) (map[
 		}
 	}
 	return total, nil
+}
+
+// byLength orders user-defined phrases as the tokenizer tries them: longest
+// first, equally long ones in vocabulary order.
+func byLength(phrases []string) []string {
+	p := slices.Clone(phrases)
+	slices.SortStableFunc(p, func(a, b string) int { return len(b) - len(a) })
+	return p
+}
+
+// cutPhrases returns the stretches of text between occurrences of phrases,
+// cutting phrase by phrase in the given order and each left to right, as the
+// tokenizer partitions its input.
+func cutPhrases(text string, phrases []string) []string {
+	parts := []string{text}
+	for _, ph := range phrases {
+		if !strings.Contains(text, ph) {
+			continue
+		}
+		var next []string
+		for _, p := range parts {
+			for {
+				i := strings.Index(p, ph)
+				if i < 0 {
+					break
+				}
+				if i > 0 {
+					next = append(next, p[:i])
+				}
+				p = p[i+len(ph):]
+			}
+			if p != "" {
+				next = append(next, p)
+			}
+		}
+		parts = next
+	}
+	return parts
 }
 
 // trainer holds the merge state. Symbols are token ids of v.Tokens.
