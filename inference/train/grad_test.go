@@ -252,14 +252,16 @@ func maskedLoss(m *Model, toks []int32, mask []bool) float64 {
 	return loss
 }
 
-func TestGradModel(t *testing.T) {
-	m, err := New(tinyConfig, 7)
+// checkModel returns a tinyConfig model with larger weights than the
+// initialisation's, so every block's gradient stands well above float32
+// noise, and the RNG that drew them, for the checks to go on with.
+func checkModel(t *testing.T, seed uint64) (*Model, *rand.Rand) {
+	t.Helper()
+	m, err := New(tinyConfig, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Larger weights than the initialisation's, so every block's gradient
-	// stands well above float32 noise.
-	rng := rand.New(rand.NewPCG(7, 7))
+	rng := rand.New(rand.NewPCG(seed, seed))
 	for _, p := range m.Params {
 		w := m.W[p.Off : p.Off+p.N]
 		for i := range w {
@@ -270,6 +272,11 @@ func TestGradModel(t *testing.T) {
 			}
 		}
 	}
+	return m, rng
+}
+
+func TestGradModel(t *testing.T) {
+	m, rng := checkModel(t, 7)
 	toks := []int32{1, 5, 39, 12, 7, 7, 30, 2}
 	mask := []bool{false, false, false, true, false, true, true, true}
 	wT := make([]float32, len(m.W))
@@ -292,21 +299,7 @@ func TestGradModel(t *testing.T) {
 // With dropout the gradient is the one of the loss under the same masks:
 // every evaluation of the loss draws them again from the same seed.
 func TestGradModelDropout(t *testing.T) {
-	m, err := New(tinyConfig, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(5, 5))
-	for _, p := range m.Params {
-		w := m.W[p.Off : p.Off+p.N]
-		for i := range w {
-			if p.Decay {
-				w[i] = float32(rng.NormFloat64() * 0.3)
-			} else {
-				w[i] = float32(1 + rng.NormFloat64()*0.2)
-			}
-		}
-	}
+	m, rng := checkModel(t, 5)
 	toks := []int32{1, 5, 39, 12, 7, 7, 30, 2}
 	mask := []bool{false, false, false, true, false, true, true, true}
 	ends := []int{len(toks)}
