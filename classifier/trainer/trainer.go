@@ -59,7 +59,7 @@ type Options struct {
 	// average of the steps' weights with this decay. [0: the last step's]
 	EMA float64
 	// AnswerTokens gives each of prompt.AnswerPhrases a token of its own
-	// (USER_DEFINED, so the tokenizer always uses it): a quarter fewer
+	// (USER_DEFINED, so the tokenizer always uses it): about a fifth fewer
 	// tokens to train on and 18 fewer for the model to write per line.
 	AnswerTokens bool
 	// Dropout is passed to inference/train: the share of the attention

@@ -78,9 +78,10 @@ type Options struct {
 	EMA float64
 	// Dropout is the probability that an element of the attention and
 	// feed-forward outputs is zeroed before it joins the residual stream
-	// (the survivors scaled by 1/(1−Dropout)); it makes the model spread
-	// what it learns over more of its features instead of memorising
-	// examples through a few. Exported weights never drop. [0: off]
+	// (the survivors scaled by 1/(1−Dropout)), meant to make the model
+	// spread what it learns over more of its features instead of
+	// memorising examples through a few (for logsift's default model it
+	// did not help: BENCH.md). Exported weights never drop. [0: off]
 	Dropout float64
 
 	// Checkpoint, if set, is a file written every CheckpointEvery steps

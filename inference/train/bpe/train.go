@@ -172,9 +172,11 @@ func countWords(ctx context.Context, texts iter.Seq[string], opts Options) (map[
 		results[w] = map[string]int64{}
 		wg.Go(func() {
 			m := results[w]
+			var parts, spare []string
 			for batch := range batches {
 				for _, text := range batch {
-					for _, stretch := range cutPhrases(text, phrases) {
+					parts, spare = cutPhrases(parts[:0], spare[:0], text, phrases)
+					for _, stretch := range parts {
 						pieces, _ := tokenizer.PreTokenize(opts.Pre, stretch) // name checked by Train
 						for _, p := range pieces {
 							if c, ok := m[p]; ok {
@@ -229,16 +231,17 @@ func byLength(phrases []string) []string {
 	return p
 }
 
-// cutPhrases returns the stretches of text between occurrences of phrases,
-// cutting phrase by phrase in the given order and each left to right, as the
-// tokenizer partitions its input.
-func cutPhrases(text string, phrases []string) []string {
-	parts := []string{text}
+// cutPhrases appends to parts the stretches of text between occurrences of
+// phrases, cutting phrase by phrase in the given order and each left to
+// right, as the tokenizer partitions its input. spare is scratch; both
+// slices are returned for reuse, so counting allocates nothing per text.
+func cutPhrases(parts, spare []string, text string, phrases []string) ([]string, []string) {
+	parts = append(parts, text)
 	for _, ph := range phrases {
 		if !strings.Contains(text, ph) {
 			continue
 		}
-		var next []string
+		next := spare[:0]
 		for _, p := range parts {
 			for {
 				i := strings.Index(p, ph)
@@ -254,9 +257,9 @@ func cutPhrases(text string, phrases []string) []string {
 				next = append(next, p)
 			}
 		}
-		parts = next
+		parts, spare = next, parts
 	}
-	return parts
+	return parts, spare
 }
 
 // trainer holds the merge state. Symbols are token ids of v.Tokens.
